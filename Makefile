@@ -1,0 +1,37 @@
+# cxkpi — a few verbs. `make run` and `make test` set everything up from nothing.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test setup setup-system lint format demo bench clean
+
+run: setup  ## set up and start the dashboard on http://localhost:$(PORT)
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: setup-system setup lint  ## set up (venv, chromium, postgresql) and run the whole test suite
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml scripts/bootstrap.sh
+	bash scripts/bootstrap.sh $(VENV)
+	@touch $@
+
+setup-system:  ## Debian packages the tests use: chromium (browser tests), postgresql (second backend)
+	bash scripts/setup-system.sh
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+
+demo: setup  ## load the demo workspace into data/cxkpi.duckdb
+	$(VENV)/bin/cxkpi demo
+
+bench: setup  ## speed ratios against raw DuckDB and pandas, measured in the same run
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

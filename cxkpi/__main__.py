@@ -1,0 +1,5 @@
+import sys
+
+from cxkpi.cli import main
+
+sys.exit(main())

@@ -1,0 +1,108 @@
+"""The `cxkpi` command (../shared/reference/cli.md): everything the pages do to data, scriptable.
+
+This module only parses arguments; each command lives beside the code it drives and is imported lazily
+so `cxkpi sources` does not pay for pandas and scipy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from cxkpi.store.engine import DEFAULT_URL
+
+# command -> "module:function"; the function takes the parsed args and returns an exit code.
+COMMANDS = {
+    "ingest": "cxkpi.ingest.commands:cmd_ingest",
+    "sources": "cxkpi.ingest.commands:cmd_sources",
+    "scorecard": "cxkpi.metrics.commands:cmd_scorecard",
+    "trend": "cxkpi.metrics.commands:cmd_trend",
+    "explain": "cxkpi.metrics.commands:cmd_explain",
+    "demo": "cxkpi.demo:cmd_demo",
+    "loads": "cxkpi.ingest.commands:cmd_loads",
+    "remove": "cxkpi.ingest.commands:cmd_remove",
+}
+
+
+def _segment(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"--segment takes KEY=VALUE (e.g. segment=Enterprise), got {text!r}")
+    k, v = text.split("=", 1)
+    return k.strip(), v.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cxkpi", description="Customer-success KPI scorecard from your exports.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def db(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--db", default=None, help=f"SQLAlchemy URL (default {DEFAULT_URL}, or $CXKPI_DB)")
+
+    def period(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+        sp.add_argument("--to", dest="date_to", required=True, help="last day (inclusive), YYYY-MM-DD")
+        sp.add_argument(
+            "--segment",
+            action="append",
+            type=_segment,
+            default=[],
+            metavar="K=V",
+            help="filter: segment=, region=, plan=, channel=, survey= (repeatable)",
+        )
+
+    sp = sub.add_parser("ingest", help="load export files into the store")
+    sp.add_argument("files", nargs="+", metavar="FILE")
+    db(sp)
+    sp.add_argument("--source", help="force a source shape (see `cxkpi sources`)")
+    sp.add_argument("--mapping", help="a column mapping file (TOML) for an unrecognized export")
+    sp.add_argument("--sheet", help="XLSX sheet name (default: the first sheet with data)")
+    sp.add_argument("--dayfirst", choices=["auto", "yes", "no"], default="auto", help="ambiguous dates")
+    sp.add_argument("--format", choices=["table", "json"], default="table")
+
+    sp = sub.add_parser("sources", help="list the export shapes cxkpi recognizes")
+    sp.add_argument("--format", choices=["table", "json"], default="table")
+
+    sp = sub.add_parser("scorecard", help="the ten-metric scorecard plus FRT, AHT and FCR")
+    period(sp)
+    db(sp)
+    sp.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    sp.add_argument("--option", action="append", default=[], metavar="K=V", help="metric option, e.g. csat.mode=mean")
+
+    sp = sub.add_parser("trend", help="one metric over time")
+    sp.add_argument("metric")
+    period(sp)
+    sp.add_argument("--by", choices=["month", "week", "quarter"], default="month")
+    db(sp)
+    sp.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    sp.add_argument("--option", action="append", default=[], metavar="K=V")
+
+    sp = sub.add_parser("explain", help="the rows behind a metric (numerator and denominator)")
+    sp.add_argument("metric")
+    period(sp)
+    db(sp)
+    sp.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    sp.add_argument("--option", action="append", default=[], metavar="K=V")
+
+    sp = sub.add_parser("demo", help="load the realistic demo workspace")
+    db(sp)
+    sp.add_argument("--end", help="last month of the demo (YYYY-MM); default last month")
+
+    sp = sub.add_parser("loads", help="list the imports in the store")
+    db(sp)
+    sp.add_argument("--format", choices=["table", "json"], default="table")
+
+    sp = sub.add_parser("remove", help="remove a load and restore what it replaced")
+    sp.add_argument("load_id", type=int)
+    db(sp)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module, func = COMMANDS[args.command].split(":")
+    return int(getattr(importlib.import_module(module), func)(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

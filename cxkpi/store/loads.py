@@ -1,0 +1,89 @@
+"""The loads table: every import recorded, the data version, and row counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+
+import sqlalchemy as sa
+
+from cxkpi.store.schema import CANONICAL, loads
+
+
+def next_load_id(conn: sa.Connection) -> int:
+    return (conn.execute(sa.select(sa.func.max(loads.c.load_id))).scalar() or 0) + 1
+
+
+def record_load(
+    conn: sa.Connection,
+    *,
+    file_name: str,
+    sha256: str,
+    source: str,
+    table_name: str,
+    rows: int,
+    rows_added: int = 0,
+    rows_updated: int = 0,
+    is_demo: bool = False,
+    mapping: dict | None = None,
+    warnings: list | None = None,
+    load_id: int | None = None,
+    loaded_by: str | None = None,
+) -> int:
+    load_id = load_id or next_load_id(conn)
+    conn.execute(
+        sa.insert(loads).values(
+            load_id=load_id,
+            file_name=file_name,
+            sha256=sha256,
+            source=source,
+            table_name=table_name,
+            rows=rows,
+            rows_added=rows_added,
+            rows_updated=rows_updated,
+            loaded_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            loaded_by=loaded_by or _whoami(),
+            status="active",
+            is_demo=is_demo,
+            mapping=json.dumps(mapping) if mapping is not None else None,
+            warnings=json.dumps(warnings) if warnings is not None else None,
+        )
+    )
+    return load_id
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def data_version(conn: sa.Connection) -> str:
+    """Changes whenever a load is added or removed: the cache key for metric results."""
+    row = conn.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.max(loads.c.load_id),
+            sa.func.sum(sa.case((loads.c.status == "removed", loads.c.load_id), else_=0)),
+        )
+    ).one()
+    return f"{row[0]}:{row[1] or 0}:{row[2] or 0}"
+
+
+def row_counts(conn: sa.Connection) -> dict[str, int]:
+    return {
+        name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() or 0
+        for name, t in CANONICAL.items()
+    }
+
+
+def list_loads(conn: sa.Connection) -> list[dict]:
+    rows = conn.execute(sa.select(loads).order_by(loads.c.load_id.desc())).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def has_demo(conn: sa.Connection) -> bool:
+    q = sa.select(sa.func.count()).select_from(loads).where(loads.c.is_demo, loads.c.status == "active")
+    return bool(conn.execute(q).scalar())
