@@ -43,7 +43,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 
 
 def _columns(table: str) -> list[sa.Column]:
-    S, D, T, F, I, B = sa.String, sa.Date, sa.DateTime, sa.Double, sa.Integer, sa.Boolean
+    S, D, T, F, Int, B = sa.String, sa.Date, sa.DateTime, sa.Double, sa.Integer, sa.Boolean
     cols: dict[str, list[sa.Column]] = {
         "accounts": [
             sa.Column("account_id", S),
@@ -65,7 +65,7 @@ def _columns(table: str) -> list[sa.Column]:
             sa.Column("amount", F),  # price per unit per billing interval, major currency units
             sa.Column("currency", S),
             sa.Column("interval", S),  # day / week / month / quarter / year
-            sa.Column("interval_count", I),
+            sa.Column("interval_count", Int),
             sa.Column("quantity", F),
             sa.Column("discount", F),  # fraction 0..1
             sa.Column("status", S),
@@ -98,8 +98,8 @@ def _columns(table: str) -> list[sa.Column]:
             sa.Column("first_reply_minutes", F),
             sa.Column("solved_at", T),
             sa.Column("status", S),
-            sa.Column("reopens", I),
-            sa.Column("agent_replies", I),
+            sa.Column("reopens", Int),
+            sa.Column("agent_replies", Int),
             sa.Column("handle_minutes", F),
             sa.Column("satisfaction", S),  # good / bad / a score as text, as the desk exported it
             sa.Column("subject", S),
