@@ -1,12 +1,35 @@
-"""Read an uploaded export (CSV/TSV/TXT, XLSX/XLS/ODS) into text cells plus what we learned about it.
+"""Read an uploaded export (CSV/TSV/TXT, XLSX/XLS/ODS, or a ZIP holding one) into text cells.
 
-Nothing here types values (see values.py). Everything is text; '' for an empty cell.
+Nothing here types values (see values.py): every cell is text, '' for an empty cell. What we learn about
+the file on the way (encoding, delimiter, sheet, header block, dropped footer) is kept on the RawTable so
+the page can show it and errors can point at the row the user sees in their spreadsheet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Progress = Callable[[float], None]
+
+SNIFF_CHARS = 100_000  # stack-notes: clevercsv on a 100 kB prefix ~0.13 s and still right for ';' dialects
+DELIMITERS = [",", ";", "\t", "|"]
+TEXT_EXT = (".csv", ".tsv", ".txt", ".tab")
+WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+# Candidate legacy encodings after UTF-8/UTF-16: unrestricted detection misreads cp1252 (stack-notes).
+LEGACY_ENCODINGS = ["utf_8", "cp1252", "gb18030", "big5", "utf_16"]
+MAX_UNZIPPED = 2_000_000_000  # refuse zip bombs: calamine has no size limit of its own
+MAX_RATIO = 200
 
 
 class ReadError(Exception):
@@ -40,16 +63,50 @@ class RawTable:
     def column_names(self) -> list[str]:
         """Unique, non-empty display names, one per column (header text; a blank header cell takes the
         text from the extra header rows, else 'Column N'; duplicates get ' (2)', ' (3)')."""
-        raise NotImplementedError
+        names: list[str] = []
+        seen: dict[str, int] = {}
+        for i, h in enumerate(self.header):
+            name = h
+            if not name:
+                name = next((r[i] for r in self.extra_header_rows if i < len(r) and r[i].strip()), "")
+                name = name.strip() or f"Column {i + 1}"
+            if name in seen:
+                seen[name] += 1
+                name = f"{name} ({seen[name]})"
+            seen.setdefault(name, 1)
+            names.append(name)
+        return names
 
-    def frame(self):  # -> pandas.DataFrame
-        """The rows as a DataFrame of str with column_names() as columns (pandas imported lazily)."""
-        raise NotImplementedError
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame of str with column_names() as columns and a 0..n-1 index."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=self.column_names(), dtype=object)
+
+    def column(self, i: int) -> list[str]:
+        """Cells of column i, one per row."""
+        return [r[i] for r in self.rows]
 
     def column_timezones(self) -> dict[int, str]:
         """Column index -> time zone named by the file: a header suffix like '(America/New_York)' or
         '(UTC)', or Qualtrics' ImportId row ('{"ImportId":"startDate","timeZone":"America/Denver"}')."""
-        raise NotImplementedError
+        from cxkpi.ingest.values import strip_header_tz
+
+        out: dict[int, str] = {}
+        for i, h in enumerate(self.header):
+            tz = strip_header_tz(h)[1]
+            if tz:
+                out[i] = tz
+        for r in self.extra_header_rows:
+            for i, cell in enumerate(r):
+                if cell.lstrip().startswith("{") and "timeZone" in cell:
+                    try:
+                        tz = json.loads(cell).get("timeZone")
+                    except (ValueError, AttributeError):
+                        continue
+                    if isinstance(tz, str) and tz:
+                        out.setdefault(i, tz)
+        return out
 
 
 def read_table(
@@ -58,7 +115,7 @@ def read_table(
     *,
     header_rows: int | None = None,
     sheet: str | None = None,
-    progress: Callable[[float], None] | None = None,
+    progress: Progress | None = None,
 ) -> RawTable:
     """Read `data` (the uploaded bytes) into a RawTable.
 
@@ -66,4 +123,412 @@ def read_table(
     sheet: workbook sheet name (None = first non-empty sheet); progress(fraction) is called at least every
     ~10 % and finally with 1.0. Raises ReadError for empty, binary or data-less files.
     """
-    raise NotImplementedError
+    report = progress or (lambda _f: None)
+    if header_rows is not None and header_rows < 1:
+        raise ValueError("header_rows must be >= 1 or None")
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise ReadError(f"{file_name} is empty. Export the report again and upload the file it produces.")
+
+    kind = _kind(data, file_name)
+    if kind == "zip":
+        inner_name, data = _unzip_single(data, file_name)
+        kind = _kind(data, inner_name)
+        file_name = f"{file_name} › {inner_name}"
+        if kind == "zip":
+            raise ReadError(f"{file_name} is a ZIP inside a ZIP. Unpack it and upload the CSV or XLSX file.")
+    if kind == "workbook":
+        records, numbers, sheet_used, sheets = _read_workbook(data, file_name, sheet, report)
+        encoding = delimiter = None
+        warnings: list[str] = []
+    else:
+        text, encoding, warnings = _decode(data, file_name)
+        report(0.05)
+        delimiter = _sniff_delimiter(text, file_name)
+        records = _parse_csv(text, delimiter, report)
+        numbers = list(range(1, len(records) + 1))
+        sheet_used, sheets = None, []
+    table = _build(records, numbers, file_name, header_rows)
+    table.encoding, table.delimiter, table.sheet, table.sheets = encoding, delimiter, sheet_used, sheets
+    table.warnings = warnings + table.warnings
+    report(1.0)
+    return table
+
+
+# --- file kind ------------------------------------------------------------------------------------
+
+_MAGIC_NOT_TABLE = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"7z\xbc\xaf": "a 7-Zip archive",
+    b"Rar!": "a RAR archive",
+}
+
+
+def _kind(data: bytes, file_name: str) -> str:
+    if data[:4] == b"PK\x03\x04":
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile as e:
+            raise ReadError(f"{file_name} looks like a damaged XLSX/ZIP file ({e}). Export it again.") from e
+        if any(n.startswith(("xl/", "content.xml")) for n in names) or "mimetype" in names:
+            return "workbook"
+        return "zip"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2: legacy .xls
+        return "workbook"
+    for magic, what in _MAGIC_NOT_TABLE.items():
+        if data.startswith(magic):
+            raise ReadError(
+                f"{file_name} is {what}, not a spreadsheet. Upload the CSV or XLSX file the tool exports."
+            )
+    return "text"
+
+
+def _unzip_single(data: bytes, file_name: str) -> tuple[str, bytes]:
+    """SurveyMonkey (and API exports) ship a ZIP: read the one table inside."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    infos = [
+        i for i in zf.infolist()
+        if not i.is_dir() and not i.filename.startswith("__MACOSX/")
+        and i.filename.lower().endswith(TEXT_EXT + WORKBOOK_EXT)
+    ]
+    if len(infos) != 1:
+        found = ", ".join(i.filename for i in infos[:5]) or "no CSV or XLSX file"
+        raise ReadError(
+            f"{file_name} is a ZIP archive with {found}. Unpack it and upload one CSV or XLSX file."
+        )
+    info = infos[0]
+    if info.file_size > MAX_UNZIPPED:
+        raise ReadError(f"{file_name}: {info.filename} unpacks to {info.file_size:,} bytes, which is too big.")
+    return info.filename.rsplit("/", 1)[-1], zf.read(info)
+
+
+# --- text files -----------------------------------------------------------------------------------
+
+
+def _decode(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
+    """Decode without assuming: UTF-8 (BOM or not), UTF-16 by BOM, then a restricted detector."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return _check_text(data.decode("utf-16"), file_name), "utf-16", []
+        except UnicodeDecodeError as e:
+            raise ReadError(f"{file_name} says it is UTF-16 but is damaged ({e}). Export it again.") from e
+    try:
+        text = data.decode("utf-8-sig")
+        enc = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return _check_text(text, file_name), enc, []
+    except UnicodeDecodeError:
+        pass
+    # UTF-16 without BOM: every other byte NUL in ASCII-heavy text.
+    head = data[:4000]
+    if len(head) >= 4 and head[1::2].count(0) > 0.4 * len(head) / 2 and head[0::2].count(0) < 0.1 * len(head):
+        try:
+            return _check_text(data.decode("utf-16-le"), file_name), "utf-16-le", []
+        except UnicodeDecodeError:
+            pass
+    if data.count(0) > 0:
+        raise _binary(file_name)
+
+    from charset_normalizer import from_bytes
+
+    sample = _non_ascii_sample(data)
+    candidates = [m.encoding for m in from_bytes(sample, cp_isolation=LEGACY_ENCODINGS)]
+    for enc in candidates + [e for e in ("cp1252", "gb18030", "big5") if e not in candidates]:
+        if enc in ("utf_8", "utf_16"):
+            continue
+        try:
+            return _check_text(data.decode(enc), file_name), enc, []
+        except (UnicodeDecodeError, LookupError):
+            continue
+    enc = candidates[0] if candidates and candidates[0] not in ("utf_8", "utf_16") else "cp1252"
+    text = data.decode(enc, errors="replace")
+    bad = text.count("\ufffd")
+    return _check_text(text, file_name), enc, [
+        f"{file_name}: {bad} byte(s) could not be decoded as {enc} and were replaced by '\ufffd'. "
+        "If text looks wrong, export the file again as 'CSV UTF-8'."
+    ]
+
+
+def _non_ascii_sample(data: bytes, limit: int = 131_072) -> bytes:
+    """Lines that carry non-ASCII bytes (the only ones that tell encodings apart), up to `limit` bytes."""
+    if len(data) <= limit:
+        return data
+    parts, size = [], 0
+    for m in re.finditer(rb"[^\n]*[\x80-\xff][^\n]*\n?", data):
+        parts.append(m.group())
+        size += len(parts[-1])
+        if size >= limit:
+            break
+    return b"".join(parts) or data[:limit]
+
+
+def _binary(file_name: str) -> ReadError:
+    return ReadError(
+        f"{file_name} does not look like a spreadsheet or CSV file (it contains binary data). "
+        "Upload the CSV or XLSX file exported by the tool, not a screenshot, PDF or database file."
+    )
+
+
+def _check_text(text: str, file_name: str) -> str:
+    sample = text[:20_000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    if controls > max(2, len(sample) // 200):
+        raise _binary(file_name)
+    return text
+
+
+def _sniff_delimiter(text: str, file_name: str) -> str:
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rfind("\n") + 1]  # whole records only
+    first = sample.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in DELIMITERS}
+    if not any(counts.values()):
+        return ","  # one column
+    try:
+        import clevercsv
+
+        dialect = clevercsv.Detector().detect(sample, delimiters=DELIMITERS)
+    except Exception:  # the sniffer is a heuristic; fall back below rather than fail the upload
+        dialect = None
+    if dialect is not None and dialect.delimiter in DELIMITERS and counts.get(dialect.delimiter, 0):
+        return dialect.delimiter
+    # Fallback: the delimiter most frequent in the header line (ties: , ; tab |).
+    return max(DELIMITERS, key=lambda d: counts[d])
+
+
+def _parse_csv(text: str, delimiter: str, report: Progress) -> list[list[str]]:
+    csv.field_size_limit(1 << 30)
+    total = max(len(text), 1)
+    consumed = 0
+    next_report = 0.0
+
+    def lines() -> Iterator[str]:
+        nonlocal consumed, next_report
+        for line in io.StringIO(text, newline=""):
+            consumed += len(line)
+            frac = consumed / total
+            if frac >= next_report:
+                report(0.05 + 0.9 * frac)
+                next_report = frac + 0.02
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+    return [row for row in reader]
+
+
+# --- workbooks ------------------------------------------------------------------------------------
+
+
+def _read_workbook(
+    data: bytes, file_name: str, sheet: str | None, report: Progress
+) -> tuple[list[list[str]], list[int], str, list[str]]:
+    if data[:4] == b"PK\x03\x04":
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        unpacked = sum(i.file_size for i in infos)
+        if unpacked > MAX_UNZIPPED or (unpacked > 100_000_000 and unpacked > MAX_RATIO * len(data)):
+            raise ReadError(
+                f"{file_name} unpacks to {unpacked:,} bytes from {len(data):,}; refusing it as unsafe. "
+                "Export the data as CSV instead."
+            )
+    import python_calamine as pc
+
+    try:
+        wb = pc.load_workbook(io.BytesIO(data))
+    except Exception as e:  # calamine raises several error types for damaged/encrypted files
+        raise ReadError(
+            f"{file_name} could not be opened as a spreadsheet ({type(e).__name__}: {e}). "
+            "If it is password-protected, remove the password; otherwise export it again or save it as CSV."
+        ) from e
+    sheets = list(wb.sheet_names)
+    if sheet is not None:
+        if sheet not in sheets:
+            raise ReadError(f"{file_name} has no sheet named {sheet!r}; its sheets are {', '.join(sheets)}.")
+        names = [sheet]
+    else:
+        names = sheets
+    for name in names:
+        ws = wb.get_sheet_by_name(name)
+        if ws.height == 0 and sheet is None:
+            continue
+        total = max(ws.end[0] + 1, 1) if ws.end else 1
+        records: list[list[str]] = []
+        step = max(total // 50, 1)
+        for i, row in enumerate(ws.iter_rows()):
+            records.append([_cell_text(c) for c in row])
+            if i % step == 0:
+                report(0.9 * i / total)
+        if not any(any(c for c in r) for r in records):
+            if sheet is not None:
+                raise ReadError(f"{file_name}: sheet {name!r} is empty. Pick the sheet that holds the data.")
+            continue
+        # iter_rows starts at row 0 in the calamine versions we pin; be safe if it starts at `start`.
+        offset = (ws.end[0] + 1 - len(records)) if ws.end else 0
+        numbers = [offset + i + 1 for i in range(len(records))]
+        return records, numbers, name, sheets
+    raise ReadError(
+        f"{file_name} has no data in any sheet ({', '.join(sheets) or 'no sheets'}). "
+        "Export the report again with its rows included."
+    )
+
+
+def _cell_text(v: object) -> str:
+    """Excel cell -> the text a user would type: whole floats without '.0', datetimes in ISO."""
+    if v is None or v == "":
+        return ""
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if v != v:  # NaN
+            return ""
+        if v.is_integer() and abs(v) < 1e21:
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, dt.date):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, dt.time):
+        return v.strftime("%H:%M:%S")
+    if isinstance(v, dt.timedelta):
+        secs = int(round(v.total_seconds()))
+        sign = "-" if secs < 0 else ""
+        secs = abs(secs)
+        return f"{sign}{secs // 3600:02d}:{secs % 3600 // 60:02d}:{secs % 60:02d}"
+    return str(v).strip()
+
+
+# --- header block, title, footer ------------------------------------------------------------------
+
+_FOOTER = re.compile(
+    r"^(copyright \(c\).*salesforce|confidential information|generated by:|grand totals? \(\d[\d,.]* records?\)"
+    r"|total \(\d[\d,.]* records?\))",
+    re.IGNORECASE,
+)
+
+
+def _is_footer(row: list[str]) -> bool:
+    return bool(_FOOTER.match(" ".join(c for c in row if c)))
+
+
+def _filled(row: list[str]) -> int:
+    return sum(1 for c in row if c.strip())
+
+
+def _build(records: list[list[str]], numbers: list[int], file_name: str, header_rows: int | None) -> RawTable:
+    records = [[c.strip() for c in r] for r in records]
+    if records and records[0]:
+        records[0][0] = records[0][0].lstrip("\ufeff").strip()
+    warnings: list[str] = []
+
+    # Header: the first non-blank row, skipping report titles (one filled cell above a wider row).
+    start = 0
+    title_rows: list[list[str]] = []
+    while start < len(records) and _filled(records[start]) == 0:
+        start += 1
+    if start == len(records):
+        raise ReadError(f"{file_name} has no rows. Export the report again and upload the file it produces.")
+    for _ in range(10):
+        nxt = next((j for j in range(start + 1, len(records)) if _filled(records[j])), None)
+        if nxt is None or _filled(records[start]) > 1 or _filled(records[nxt]) < 2:
+            break
+        title_rows.append([c for c in records[start] if c])
+        start = nxt
+
+    n_header = header_rows or _detect_header_rows(records, start)
+    block = records[start : start + n_header]
+    header, extra = block[0], block[1:]
+
+    # Footer: after the last data row, a blank line and one-cell lines that include a known footer line
+    # (Salesforce: report name, copyright, confidential, generated by, org name); total rows anywhere
+    # at the end ("Grand Totals (25 records)").
+    body = start + n_header
+    end = len(records)
+    while end > body and _filled(records[end - 1]) == 0:
+        end -= 1
+    footer = 0
+    if len(header) > 1:
+        j = end
+        while j > body and _filled(records[j - 1]) <= 1:
+            j -= 1
+        blanks = [k for k in range(j, end) if _filled(records[k]) == 0]
+        if blanks:
+            block = records[blanks[0] + 1 : end]
+            if any(_is_footer(r) for r in block):
+                footer = sum(1 for r in block if _filled(r))
+                end = blanks[0]
+        while end > body and _is_footer(records[end - 1]):
+            footer += 1
+            end -= 1
+            while end > body and _filled(records[end - 1]) == 0:
+                end -= 1
+
+    data_idx = [i for i in range(start + n_header, end) if _filled(records[i])]
+    width = max([len(header)] + [len(records[i]) for i in data_idx])
+    # Trailing columns with no header text and no data (trailing delimiters, stray formatting) go.
+    while width > 1 and not (header + [""] * width)[width - 1] and not any(
+        len(records[i]) >= width and records[i][width - 1] for i in data_idx
+    ) and not any(len(r) >= width and r[width - 1] for r in extra):
+        width -= 1
+    # Leading empty columns (an XLSX table that starts in column B).
+    lead = 0
+    while lead < min(width, len(header)) - 1 and not header[lead] and not any(
+        len(records[i]) > lead and records[i][lead] for i in data_idx
+    ) and not any(len(r) > lead and r[lead] for r in extra):
+        lead += 1
+
+    def fit(row: list[str]) -> list[str]:
+        row = row[:width] + [""] * (width - len(row))
+        return row[lead:]
+
+    rows = [fit(records[i]) for i in data_idx]
+    row_numbers = [numbers[i] for i in data_idx]
+    if not rows:
+        raise ReadError(
+            f"{file_name} has a header but no data rows. Check the report's filters and export it again."
+        )
+    return RawTable(
+        file_name=file_name,
+        header=fit(header),
+        extra_header_rows=[fit(r) for r in extra],
+        rows=rows,
+        first_data_line=row_numbers[0],
+        encoding=None,
+        delimiter=None,
+        sheet=None,
+        sheets=[],
+        footer_dropped=footer,
+        row_numbers=row_numbers,
+        title_rows=title_rows,
+        warnings=warnings,
+    )
+
+
+def _detect_header_rows(records: list[list[str]], start: int) -> int:
+    r1 = records[start]
+    r2 = records[start + 1] if start + 1 < len(records) else []
+    r3 = records[start + 2] if start + 2 < len(records) else []
+
+    def import_ids(row: list[str]) -> bool:
+        return any(c.lstrip().startswith('{"ImportId"') for c in row)
+
+    if r2 and import_ids(r3) and _filled(r2):
+        return 3  # Qualtrics: names, question text, ImportId JSON
+    if import_ids(r2):
+        return 2
+    lower1 = {c.lower() for c in r1}
+    if {"responseid", "startdate"} <= lower1 and {"Response ID", "Start Date"} & set(r2):
+        return 2  # legacy Qualtrics: no ImportId row
+    if r2 and len(r1) > 1 and not r2[0]:
+        labels = {c for c in r2 if c}
+        if labels & {"Response", "Open-Ended Response"}:
+            return 2  # SurveyMonkey expanded
+        if not labels and "respondent id" in lower1:
+            return 2  # SurveyMonkey condensed: row 2 present but empty
+    return 1

@@ -7,7 +7,9 @@ Blank cells ('' / whitespace / BLANKS) become NaN/NaT/<NA> and are never "bad".
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -85,9 +87,43 @@ def parse_bool(series: pd.Series) -> tuple[pd.Series, list[int]]:
 def strip_header_tz(name: str) -> tuple[str, str | None]:
     """'Conversation started at (America/New_York)' -> ('Conversation started at', 'America/New_York');
     'Created (UTC)' -> ('Created', 'UTC'); unit suffixes '(in hrs)', '(seconds)', '(%)' are left alone."""
-    raise NotImplementedError
+    m = _HEADER_TZ.match(name)
+    if not m:
+        return name.strip(), None
+    zone = m.group(2).strip()
+    if zone.upper() in ("UTC", "GMT", "Z"):
+        return m.group(1).strip(), "UTC"
+    if _UTC_OFFSET.fullmatch(zone):
+        return m.group(1).strip(), _fixed_offset_zone(zone)
+    if zone in _zones():
+        return m.group(1).strip(), zone
+    return name.strip(), None
+
+
+_HEADER_TZ = re.compile(r"^(.*?)\s*\(\s*([A-Za-z][A-Za-z0-9_+\-/: ]*)\)\s*$")
+_UTC_OFFSET = re.compile(r"(?:UTC|GMT)\s*([+-])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _fixed_offset_zone(text: str) -> str:
+    """'UTC+1' / 'GMT-05:30' -> a zone name pandas accepts ('Etc/GMT-1' for whole hours, else '+05:30')."""
+    m = _UTC_OFFSET.fullmatch(text.strip())
+    assert m
+    sign, hh, mm = m.group(1), int(m.group(2)), int(m.group(3) or 0)
+    if mm == 0:
+        return "UTC" if hh == 0 else f"Etc/GMT{'-' if sign == '+' else '+'}{hh}"  # POSIX signs are inverted
+    return f"{sign}{hh:02d}:{mm:02d}"
 
 
 def looks_mangled_id(text: str) -> bool:
     """True for an id Excel turned into scientific notation: '2,15E+14', '2.15E+14'."""
-    raise NotImplementedError
+    return bool(_MANGLED.fullmatch(str(text).strip()))
+
+
+_MANGLED = re.compile(r"[+-]?\d(?:[.,]\d+)?[eE]\+?\d{1,3}")
