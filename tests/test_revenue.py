@@ -246,10 +246,10 @@ def test_empty_store_gives_zero_rows_per_month_and_not_available_rates(engine: s
 
 
 def test_month_boundaries_follow_the_workspace_time_zone(engine: sa.Engine) -> None:
-    # Stored timestamps are UTC. 1 Jan 2025 00:00 in Berlin is 31 Dec 2024 23:00 UTC, so a subscription
-    # starting 31 Dec 23:30 UTC is already paying at January's start in Berlin, but not in UTC.
+    # Stored timestamps are UTC. A subscription starting 31 Dec 2024 23:30 UTC is already paying at
+    # 1 Jan 00:00 UTC, but in Berlin it starts 1 Jan 00:30 local, after January's start (23:00 UTC).
     _load(engine, [_sub("tz", "T", 50, D(2024, 12, 31, 23, 30))])
     utc = mrr_movements(engine, JAN, JAN).iloc[0]
     berlin = mrr_movements(engine, JAN, JAN, timezone="Europe/Berlin").iloc[0]
-    assert (utc["mrr_start"], utc["new"]) == (0.0, 50.0)
-    assert (berlin["mrr_start"], berlin["new"]) == (50.0, 0.0)
+    assert (utc["mrr_start"], utc["new"]) == (50.0, 0.0)
+    assert (berlin["mrr_start"], berlin["new"]) == (0.0, 50.0)
