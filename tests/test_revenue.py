@@ -151,7 +151,7 @@ def test_segment_filter_keeps_subscriptions_of_accounts_in_that_segment(book: sa
     assert list(df["mrr_end"]) == [150.0, 150.0]
     assert pd.isna(df["revenue_churn"].iloc[0])  # no MRR at the start: not available, not 0 %
     # a list of values, and a filter object without the attribute at all
-    both = mrr_movements(book, JAN, JAN, SimpleNamespace(segment=["smb", "enterprise"]))
+    both = mrr_movements(book, JAN, JAN, SimpleNamespace(segment=["SMB ", "enterprise"]))  # case, spaces
     assert both["mrr_end"].iloc[0] == 400.0
     assert mrr_movements(book, JAN, JAN, object())["mrr_end"].iloc[0] == 400.0
 

@@ -52,7 +52,8 @@ def _wanted(filters: Any, attr: str) -> list[str] | None:
     want = getattr(filters, attr, None) if filters is not None else None
     if want is None or want == "" or (not isinstance(want, str) and len(want) == 0):
         return None
-    return [want] if isinstance(want, str) else [str(w) for w in want]
+    # compared case- and surrounding-space-insensitively, as the registry's Filters do
+    return [w.strip().lower() for w in ([want] if isinstance(want, str) else [str(w) for w in want])]
 
 
 def _subscriptions(filters: Any, currency: str | None) -> sa.Subquery:
@@ -67,7 +68,7 @@ def _subscriptions(filters: Any, currency: str | None) -> sa.Subquery:
         values = _wanted(filters, attr)
         if values is not None:
             conds.append(
-                sa.exists().where(accounts.c.account_id == s.c.linked_account_id, accounts.c[attr].in_(values))
+                sa.exists().where(accounts.c.account_id == s.c.linked_account_id, sa.func.lower(sa.func.trim(accounts.c[attr])).in_(values))
             )
     if currency:
         conds.append(sa.func.upper(s.c.currency) == currency.upper())
