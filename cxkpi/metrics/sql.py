@@ -35,3 +35,16 @@ def active_at(t: sa.Table | sa.Subquery, instant: dt.datetime) -> sa.ColumnEleme
     """A subscription is active at t when started_at ≤ t and (ended_at empty or ended_at > t)."""
     c = t.c
     return sa.and_(c.started_at <= instant, sa.or_(c.ended_at.is_(None), c.ended_at > instant))
+
+
+# Subscription statuses that mean a free trial: the customer is active but adds no MRR (metrics.md, MRR).
+TRIAL_STATUSES = ("trialing", "trialling", "trial", "in_trial", "intrial")
+
+
+def is_trial(t: sa.Table | sa.Subquery = subscriptions) -> sa.ColumnElement[bool]:
+    return sa.func.coalesce(sa.func.lower(sa.func.trim(t.c.status)).in_(TRIAL_STATUSES), sa.false())
+
+
+def mrr_amount(t: sa.Table | sa.Subquery = subscriptions) -> sa.ColumnElement[float]:
+    """What one subscription adds to MRR: its monthly amount, 0 while in a trial; NULL for unknown intervals."""
+    return sa.case((is_trial(t), sa.literal(0.0)), else_=monthly_amount(t))

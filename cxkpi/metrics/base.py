@@ -1,0 +1,297 @@
+"""What a metric declaration is made of, the options it takes, and the SQL pieces declarations share.
+
+A metric is declared once (a `Metric`): label, unit, direction, definition, options, the export that
+supplies it, a one-row aggregate query, and a `finish` that turns that row into a `MetricResult`.
+The engine runs every metric's query in one statement; pages and the CLI iterate the registry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from cxkpi.metrics.types import SMALL_SAMPLE, Filters, MetricResult, Period
+from cxkpi.store.schema import accounts, subscriptions
+
+# ---------------------------------------------------------------------------------------------- options
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    default: Any
+    help: str
+    choices: tuple[Any, ...] | None = None
+    kind: type = str  # str, bool, float, dict, list
+
+    def parse(self, name: str, value: Any) -> Any:
+        if isinstance(value, str) and self.kind is not str:
+            text = value.strip()
+            if self.kind is bool:
+                if text.lower() not in {"true", "false", "yes", "no", "1", "0"}:
+                    raise ValueError(f"option {name} takes true or false, got {value!r}")
+                value = text.lower() in {"true", "yes", "1"}
+            elif self.kind is float:
+                value = float(text.rstrip("%"))
+            else:  # dict / list as JSON
+                value = json.loads(text)
+        if self.kind is float and value is not None:
+            value = float(value)
+        if self.kind is bool and not isinstance(value, bool):
+            raise ValueError(f"option {name} takes true or false, got {value!r}")
+        if self.choices and value not in self.choices:
+            raise ValueError(f"option {name} takes one of {', '.join(map(str, self.choices))}, got {value!r}")
+        return value
+
+
+# Options that are not one metric's: the workspace time zone and reporting currency, survey scales.
+GLOBAL_OPTIONS: dict[str, OptionSpec] = {
+    "timezone": OptionSpec("UTC", "workspace time zone (IANA name); periods are whole days in it"),
+    "currency": OptionSpec(None, "reporting currency (ISO code); default: the most common one in the data"),
+    "survey.scales": OptionSpec(
+        {}, 'scale per survey name overriding the stored one, e.g. {"Onboarding": "1-7"}', kind=dict
+    ),
+}
+
+
+class Options:
+    """Defaults from the registry, then workspace settings, then the overrides given (`{"csat.mode": "mean"}`)."""
+
+    def __init__(self, overrides: Mapping[str, Any] | None = None) -> None:
+        self._values: dict[str, Any] = {}
+        for k, v in (overrides or {}).items():
+            self.set(k, v)
+
+    @staticmethod
+    def specs() -> dict[str, OptionSpec]:
+        from cxkpi.metrics.registry import REGISTRY
+
+        out = dict(GLOBAL_OPTIONS)
+        for m in REGISTRY.values():
+            out.update({f"{m.key}.{n}": s for n, s in m.options.items()})
+        return out
+
+    def set(self, name: str, value: Any) -> None:
+        specs = self.specs()
+        if name not in specs:
+            raise ValueError(f"unknown option {name!r}; known: {', '.join(sorted(specs))}")
+        self._values[name] = specs[name].parse(name, value)
+
+    def get(self, name: str) -> Any:
+        if name in self._values:
+            return self._values[name]
+        specs = self.specs()
+        if name not in specs:
+            raise KeyError(name)
+        return specs[name].default
+
+    def overrides(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    def merged(self, other: Options | Mapping[str, Any] | None) -> Options:
+        """These options with `other` laid on top."""
+        out = Options(self._values)
+        extra = other.overrides() if isinstance(other, Options) else (other or {})
+        for k, v in extra.items():
+            out.set(k, v)
+        return out
+
+    def for_metric(self, key: str) -> dict[str, Any]:
+        from cxkpi.metrics.registry import REGISTRY
+
+        return {f"{key}.{n}": self.get(f"{key}.{n}") for n in REGISTRY[key].options}
+
+    @classmethod
+    def coerce(cls, options: Options | Mapping[str, Any] | None) -> Options:
+        return options if isinstance(options, Options) else cls(options)
+
+    def __repr__(self) -> str:
+        return f"Options({self._values!r})"
+
+
+# ------------------------------------------------------------------------------------------- the context
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Everything a metric's query needs: the period as UTC bounds, filters, options, workspace facts."""
+
+    period: Period
+    filters: Filters
+    options: Options
+    tz: str
+    currency: str
+    start: dt.datetime  # naive UTC, 00:00 of the first day in the workspace zone
+    end: dt.datetime  # naive UTC, 00:00 after the last day (exclusive)
+    basis: str | None  # "subscriptions" / "accounts" / None: where "active" is read from
+    has_payments: bool = False
+    metric: Any = None  # the Metric being computed
+
+    def for_metric(self, metric: Metric) -> Ctx:
+        return dataclasses.replace(self, metric=metric)
+
+    def for_period(self, period: Period) -> Ctx:
+        s, e = period.utc_bounds(self.tz)
+        return dataclasses.replace(self, period=period, start=s, end=e)
+
+    def opt(self, name: str) -> Any:
+        return self.options.get(f"{self.metric.key}.{name}")
+
+    @property
+    def unit(self) -> str:
+        return self.currency if self.metric.unit == "currency" else self.metric.unit
+
+    def _base(self) -> dict[str, Any]:
+        m = self.metric
+        return dict(
+            key=m.key,
+            label=m.label,
+            unit=self.unit,
+            definition=m.reading(self),
+            options=self.options.for_metric(m.key),
+            source=m.source,
+        )
+
+    def result(self, value: float | None, *, n: int | None = None, **kw: Any) -> MetricResult:
+        if value is None:
+            raise ValueError("use ctx.unavailable() for a missing value")
+        fields_ = {**self._base(), **kw}
+        return MetricResult(value=float(value), n=n, small_sample=n is not None and n < SMALL_SAMPLE, **fields_)
+
+    def unavailable(self, reason: str, **extra: Any) -> MetricResult:
+        return MetricResult(value=None, reason=reason, extra=extra, **self._base())
+
+
+@dataclass(frozen=True)
+class ExplainSpec:
+    numerator: sa.Select
+    denominator: sa.Select
+    method: str
+    numerator_sum: str | None = None
+    denominator_sum: str | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: str  # '%', 'points', 'currency' (resolved to the reporting currency), 'count', 'hours', 'minutes'
+    higher_is_better: bool
+    description: str  # the definition sentence shown to users
+    source: str  # the export that supplies it, for the not-available message
+    query: Callable[[Ctx], sa.Select]  # one row of named aggregates
+    finish: Callable[[Ctx, dict[str, Any]], MetricResult]
+    explain: Callable[[Ctx], ExplainSpec]
+    reading: Callable[[Ctx], str]  # the short reading printed beside the number ("top-2-box, 1–5 scale")
+    options: dict[str, OptionSpec] = field(default_factory=dict)
+    uses_accounts: bool = True  # False: rows carry no account, so segment/region/plan filters make it unavailable
+    proportion: str | None = None  # "survey" (Wilson + z-test), "nps", or None
+
+
+# ----------------------------------------------------------------------------------------- shared SQL
+
+
+def customer_key(t: sa.Table | sa.Subquery) -> sa.ColumnElement[str]:
+    """Who a fact row belongs to: the linked account, else its own identity (unlinked rows still count)."""
+    c = t.c
+    return sa.func.coalesce(c.linked_account_id, c.account_id, sa.func.lower(c.email), c.company)
+
+
+def norm(col: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:
+    return sa.func.lower(sa.func.trim(col))
+
+
+def eq_text(col: sa.ColumnElement[Any], value: str) -> sa.ColumnElement[bool]:
+    return norm(col) == value.strip().lower()
+
+
+def account_attr_preds(ctx: Ctx, a: sa.Table | sa.Subquery = accounts) -> list[sa.ColumnElement[bool]]:
+    return [eq_text(a.c[k], v) for k, v in ctx.filters.account_attrs().items()]
+
+
+def linked_filter(ctx: Ctx, t: sa.Table | sa.Subquery) -> list[sa.ColumnElement[bool]]:
+    """segment/region/plan: keep fact rows whose linked account has those attributes."""
+    preds = account_attr_preds(ctx)
+    if not preds:
+        return []
+    return [t.c.linked_account_id.in_(sa.select(accounts.c.account_id).where(*preds))]
+
+
+def in_period(ctx: Ctx, col: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """A timestamp counts from 00:00 of the first day up to, not including, 00:00 after the last day."""
+    return sa.and_(col >= ctx.start, col < ctx.end)
+
+
+def date_in_period(ctx: Ctx, col: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """A date-only field counts when it falls between the two dates inclusive (no time-zone shift)."""
+    return sa.and_(col >= ctx.period.start, col <= ctx.period.end)
+
+
+def currency_ok(ctx: Ctx, t: sa.Table | sa.Subquery) -> sa.ColumnElement[bool]:
+    """Rows in the reporting currency (a blank currency is read as the reporting one)."""
+    return sa.or_(t.c.currency.is_(None), sa.func.upper(sa.func.trim(t.c.currency)) == ctx.currency)
+
+
+def other_currency(ctx: Ctx, t: sa.Table | sa.Subquery) -> sa.ColumnElement[bool]:
+    return sa.and_(t.c.currency.is_not(None), sa.func.upper(sa.func.trim(t.c.currency)) != ctx.currency)
+
+
+def count_sq(sel: sa.Select) -> sa.ScalarSelect:
+    """Rows of a select, as a scalar subquery."""
+    sub = sel.subquery()
+    return sa.select(sa.func.count()).select_from(sub).scalar_subquery()
+
+
+def active_keys(ctx: Ctx, instant: dt.datetime) -> sa.Select:
+    """Distinct customers active at `instant` (metrics.md: subscriptions, else accounts created/churned)."""
+    if ctx.basis == "subscriptions":
+        s = subscriptions
+        k = customer_key(s)
+        return (
+            sa.select(k.label("customer"))
+            .where(s.c.started_at <= instant, sa.or_(s.c.ended_at.is_(None), s.c.ended_at > instant))
+            .where(k.is_not(None), *linked_filter(ctx, s))
+            .distinct()
+        )
+    a = accounts
+    return (
+        sa.select(a.c.account_id.label("customer"))
+        .where(a.c.created_at <= instant, sa.or_(a.c.churned_at.is_(None), a.c.churned_at > instant))
+        .where(*account_attr_preds(ctx))
+        .distinct()
+    )
+
+
+def touched_keys(ctx: Ctx, start: dt.datetime, end: dt.datetime) -> sa.Select:
+    """Distinct customers active at any instant of [start, end)."""
+    if ctx.basis == "subscriptions":
+        s = subscriptions
+        k = customer_key(s)
+        return (
+            sa.select(k.label("customer"))
+            .where(s.c.started_at < end, sa.or_(s.c.ended_at.is_(None), s.c.ended_at > start))
+            .where(k.is_not(None), *linked_filter(ctx, s))
+            .distinct()
+        )
+    a = accounts
+    return (
+        sa.select(a.c.account_id.label("customer"))
+        .where(a.c.created_at < end, sa.or_(a.c.churned_at.is_(None), a.c.churned_at > start))
+        .where(*account_attr_preds(ctx))
+        .distinct()
+    )
+
+
+def num(v: Any) -> float:
+    """A database number (int, Decimal, None) as float; None counts as 0 in sums and counts."""
+    return float(v) if v is not None else 0.0
+
+
+def fmt_scale(lo: float, hi: float) -> str:
+    f = lambda x: str(int(x)) if float(x).is_integer() else f"{x:g}"  # noqa: E731
+    return f"{f(lo)}–{f(hi)}"

@@ -1,0 +1,544 @@
+"""Customer and revenue metrics: churn rate, CLV, retention cost, renewal rate and MRR."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
+from cxkpi.metrics.base import (
+    Ctx,
+    ExplainSpec,
+    Metric,
+    OptionSpec,
+    active_keys,
+    count_sq,
+    currency_ok,
+    customer_key,
+    date_in_period,
+    in_period,
+    linked_filter,
+    norm,
+    num,
+    other_currency,
+    touched_keys,
+)
+from cxkpi.metrics.sql import is_trial, monthly_amount, mrr_amount
+from cxkpi.metrics.types import MetricResult
+from cxkpi.store.schema import accounts, costs, payments, renewals, subscriptions
+
+BILLING = "Load a billing export with subscriptions (Stripe, Chargebee…)"
+CUSTOMERS = (
+    "Load a billing export with subscriptions (Stripe, Chargebee…) or a CRM accounts export with created and "
+    "churned dates (HubSpot, Salesforce…)"
+)
+NO_CUSTOMERS = f"no subscriptions or accounts with dates loaded. {CUSTOMERS}"
+
+
+def _filters_note(ctx: Ctx) -> str:
+    f = ctx.filters.account_attrs()
+    return (" matching " + ", ".join(f"{k}={v}" for k, v in f.items())) if f else ""
+
+
+# ----------------------------------------------------------------------------------------------- MRR
+
+
+def _subs_active_at(ctx: Ctx, instant: dt.datetime) -> list[sa.ColumnElement[bool]]:
+    s = subscriptions
+    return [
+        s.c.started_at <= instant,
+        sa.or_(s.c.ended_at.is_(None), s.c.ended_at > instant),
+        customer_key(s).is_not(None),
+        *linked_filter(ctx, s),
+    ]
+
+
+def _mrr_cols(ctx: Ctx, instant: dt.datetime, prefix: str = "") -> list[sa.ColumnElement[Any]]:
+    """MRR at `instant` and the customers it spreads over, as scalar subqueries."""
+    s = subscriptions
+    active = _subs_active_at(ctx, instant)
+    ok = [*active, currency_ok(ctx, s)]
+    return [
+        sa.select(sa.func.coalesce(sa.func.sum(mrr_amount(s)), 0.0)).where(*ok).scalar_subquery().label(prefix + "mrr"),
+        sa.select(sa.func.count(customer_key(s).distinct())).where(*ok).scalar_subquery().label(prefix + "customers"),
+        sa.select(sa.func.count()).where(*ok, monthly_amount(s).is_(None)).scalar_subquery().label(prefix + "unknown_interval"),
+        sa.select(sa.func.count()).where(*active, other_currency(ctx, s)).scalar_subquery().label(prefix + "other_currency"),
+        sa.select(sa.func.count()).where(*ok, is_trial(s)).scalar_subquery().label(prefix + "trials"),
+    ]
+
+
+def _subs_any(ctx: Ctx) -> sa.ColumnElement[Any]:
+    s = subscriptions
+    return sa.select(sa.func.count()).where(*linked_filter(ctx, s)).scalar_subquery().label("subs_any")
+
+
+def _mrr_query(ctx: Ctx) -> sa.Select:
+    return sa.select(*_mrr_cols(ctx, ctx.end), _subs_any(ctx))
+
+
+def _mrr_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
+    if ctx.basis != "subscriptions":
+        return ctx.unavailable(f"no subscriptions loaded. {BILLING}")
+    if not num(row["subs_any"]):
+        return ctx.unavailable(f"no subscriptions{_filters_note(ctx)}")
+    mrr, customers = num(row["mrr"]), int(num(row["customers"]))
+    extra = {
+        "per_customer": mrr / customers if customers else None,
+        "customers": customers,
+        "trials": int(num(row["trials"])),
+        "unknown_interval": int(num(row["unknown_interval"])),
+        "other_currency": int(num(row["other_currency"])),
+    }
+    return ctx.result(mrr, n=customers, numerator=mrr, denominator=customers, extra=extra)
+
+
+def _active_subs_rows(ctx: Ctx, instant: dt.datetime, *more: sa.ColumnElement[bool]) -> sa.Select:
+    s = subscriptions
+    return (
+        sa.select(
+            customer_key(s).label("customer"),
+            s.c.subscription_id,
+            s.c.system,
+            s.c.plan,
+            s.c.amount,
+            s.c.currency,
+            s.c.interval,
+            s.c.interval_count,
+            s.c.quantity,
+            s.c.discount,
+            s.c.status,
+            s.c.started_at,
+            s.c.ended_at,
+            mrr_amount(s).label("mrr"),
+            s.c.load_id,
+        )
+        .where(*_subs_active_at(ctx, instant), currency_ok(ctx, s), *more)
+        .order_by(customer_key(s), s.c.subscription_id)
+    )
+
+
+def _customer_rows(
+    ctx: Ctx, keys: sa.Select, status: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[Any]] | None = None
+) -> sa.Select:
+    """One row per customer in `keys`: name, segment, and its subscriptions (or its account dates)."""
+    k = keys.subquery("k")
+    a = accounts
+    if ctx.basis == "subscriptions":
+        s = subscriptions
+        subs = (
+            sa.select(
+                customer_key(s).label("customer"),
+                sa.func.string_agg(s.c.subscription_id, sa.literal(", ")).label("subscription_ids"),
+                sa.func.min(s.c.started_at).label("first_started_at"),
+                sa.func.count(sa.case((s.c.ended_at.is_(None), 1))).label("open_subscriptions"),
+                sa.func.max(s.c.ended_at).label("last_ended_at"),
+                sa.func.string_agg(sa.cast(s.c.load_id, sa.String).distinct(), sa.literal(", ")).label("load_ids"),
+            )
+            .where(*linked_filter(ctx, s))
+            .group_by(customer_key(s))
+            .subquery("subs")
+        )
+        cols = [
+            k.c.customer, a.c.name, a.c.segment, a.c.region, subs.c.subscription_ids,
+            subs.c.first_started_at, subs.c.open_subscriptions, subs.c.last_ended_at, subs.c.load_ids,
+        ]  # fmt: skip
+        frm = k.outerjoin(a, a.c.account_id == k.c.customer).outerjoin(subs, subs.c.customer == k.c.customer)
+    else:
+        cols = [
+            k.c.customer, a.c.name, a.c.segment, a.c.region, a.c.created_at, a.c.churned_at,
+            sa.cast(a.c.load_id, sa.String).label("load_ids"),
+        ]  # fmt: skip
+        frm = k.join(a, a.c.account_id == k.c.customer)
+    if status is not None:
+        cols.append(status(k.c.customer).label("status"))
+    return sa.select(*cols).select_from(frm).order_by(k.c.customer)
+
+
+def _mrr_explain(ctx: Ctx) -> ExplainSpec:
+    return ExplainSpec(
+        numerator=_active_subs_rows(ctx, ctx.end),
+        denominator=_customer_rows(ctx, _active_keys_in_currency(ctx, ctx.end)),
+        method="MRR = Σ mrr over subscriptions active at the period end (amount × quantity × (1 − discount) "
+        "per month ÷ interval_count; trials 0); per customer ÷ the customers listed as denominator",
+        numerator_sum="mrr",
+    )
+
+
+def _active_keys_in_currency(ctx: Ctx, instant: dt.datetime) -> sa.Select:
+    s = subscriptions
+    return sa.select(customer_key(s).label("customer")).where(*_subs_active_at(ctx, instant), currency_ok(ctx, s)).distinct()
+
+
+# --------------------------------------------------------------------------------------------- churn
+
+
+def _churn_cols(ctx: Ctx, start: dt.datetime, end: dt.datetime, prefix: str = "") -> list[sa.ColumnElement[Any]]:
+    a_s, a_e = active_keys(ctx, start), active_keys(ctx, end)
+    return [
+        count_sq(a_s).label(prefix + "active_start"),
+        count_sq(sa.except_(a_s, a_e)).label(prefix + "churned"),
+    ]
+
+
+def _churn_query(ctx: Ctx) -> sa.Select:
+    if ctx.basis is None:
+        return sa.select(sa.literal(0).label("none"))
+    a_s, a_e = active_keys(ctx, ctx.start), active_keys(ctx, ctx.end)
+    cols = [
+        *_churn_cols(ctx, ctx.start, ctx.end),
+        count_sq(sa.except_(touched_keys(ctx, ctx.start, ctx.end), a_s, a_e)).label("won_and_lost"),
+    ]
+    if ctx.basis == "subscriptions":
+        s = subscriptions
+        at_start = [*_subs_active_at(ctx, ctx.start), currency_ok(ctx, s)]
+        lost = sa.except_(a_s, a_e).subquery("lost")
+        cols += [
+            sa.select(sa.func.coalesce(sa.func.sum(mrr_amount(s)), 0.0)).where(*at_start).scalar_subquery().label("mrr_start"),
+            sa.select(sa.func.coalesce(sa.func.sum(mrr_amount(s)), 0.0))
+            .where(*at_start, customer_key(s).in_(sa.select(lost.c.customer)))
+            .scalar_subquery()
+            .label("mrr_lost"),
+        ]
+    return sa.select(*cols)
+
+
+def _churn_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
+    if ctx.basis is None:
+        return ctx.unavailable(NO_CUSTOMERS)
+    start, churned, won_lost = int(num(row["active_start"])), int(num(row["churned"])), int(num(row["won_and_lost"]))
+    extra = {"won_and_lost": won_lost, "active_start": start, "churned": churned, "basis": ctx.basis}
+    if ctx.opt("basis") == "revenue":
+        if ctx.basis != "subscriptions":
+            return ctx.unavailable(f"revenue churn needs subscriptions (amounts). {BILLING}", **extra)
+        mrr_start, lost = num(row["mrr_start"]), num(row["mrr_lost"])
+        if not mrr_start:
+            return ctx.unavailable(f"no MRR at the period start{_filters_note(ctx)}", **extra)
+        extra.update(mrr_start=mrr_start, mrr_lost=lost)
+        return ctx.result(100.0 * lost / mrr_start, n=start, numerator=lost, denominator=mrr_start, extra=extra)
+    numer, denom = churned, start
+    if ctx.opt("include_in_period"):
+        numer, denom = churned + won_lost, start + won_lost
+    if not denom:
+        return ctx.unavailable(f"no customers active at the period start{_filters_note(ctx)}", **extra)
+    return ctx.result(100.0 * numer / denom, n=denom, numerator=numer, denominator=denom, extra=extra)
+
+
+def _churn_explain(ctx: Ctx) -> ExplainSpec:
+    a_s, a_e = active_keys(ctx, ctx.start), active_keys(ctx, ctx.end)
+    if ctx.opt("basis") == "revenue" and ctx.basis == "subscriptions":
+        s = subscriptions
+        lost = sa.except_(a_s, a_e).subquery("lost")
+        return ExplainSpec(
+            numerator=_active_subs_rows(ctx, ctx.start, customer_key(s).in_(sa.select(lost.c.customer))),
+            denominator=_active_subs_rows(ctx, ctx.start),
+            method="revenue churn = Σ mrr at the period start of customers not active at its end ÷ MRR at the "
+            "period start × 100",
+            numerator_sum="mrr",
+            denominator_sum="mrr",
+        )
+    churned = sa.except_(a_s, a_e)
+    keys_num: sa.Select = sa.select(churned.subquery().c.customer)
+    keys_den: sa.Select = a_s
+    if ctx.opt("include_in_period"):
+        wl = sa.except_(touched_keys(ctx, ctx.start, ctx.end), a_s, a_e)
+        keys_num = sa.union(churned, wl)
+        keys_den = sa.union(a_s, wl)
+    ks, ke = a_s.subquery("ks"), a_e.subquery("ke")
+
+    def status(customer: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        return sa.case(
+            (customer.in_(sa.select(ke.c.customer)), "retained"),
+            (customer.in_(sa.select(ks.c.customer)), "churned"),
+            else_="won and lost",
+        )
+
+    den_rows = _customer_rows(ctx, keys_den, status)
+    num_rows = _customer_rows(ctx, keys_num)
+    return ExplainSpec(
+        numerator=num_rows,
+        denominator=den_rows,
+        method=f"churn = customers active at 00:00 of the first day and not at 24:00 of the last ÷ customers "
+        f"active at the start × 100 (active read from {ctx.basis}; status column); times are UTC",
+    )
+
+
+# ----------------------------------------------------------------------------------------------- CLV
+
+
+def _clv_query(ctx: Ctx) -> sa.Select:
+    cols: list[sa.ColumnElement[Any]] = [sa.literal(0).label("none")]
+    if ctx.basis is None:
+        return sa.select(*cols)
+    if ctx.basis == "subscriptions":
+        cols += _mrr_cols(ctx, ctx.end)
+    else:
+        p = payments
+        ok = [in_period(ctx, p.c.paid_at), currency_ok(ctx, p), _paid(p), *linked_filter(ctx, p)]
+        per_customer = (
+            sa.select(customer_key(p).label("c"), sa.func.sum(p.c.amount).label("amt"))
+            .where(*ok)
+            .group_by(customer_key(p))
+            .subquery()
+        )
+        cols += [
+            sa.select(sa.func.coalesce(sa.func.sum(per_customer.c.amt), 0.0)).scalar_subquery().label("pay_total"),
+            sa.select(sa.func.count()).where(per_customer.c.amt > 0).scalar_subquery().label("pay_customers"),
+        ]
+    for i, m in enumerate(ctx.period.months_touched()):
+        s, e = m.utc_bounds(ctx.tz)
+        cols += _churn_cols(ctx, s, e, prefix=f"m{i}_")
+    return sa.select(*cols)
+
+
+NOT_PAID = ("failed", "void", "voided", "refunded", "open", "draft", "uncollectible", "canceled", "cancelled", "pending")
+
+
+def _paid(p: sa.Table) -> sa.ColumnElement[bool]:
+    return sa.or_(p.c.status.is_(None), ~norm(p.c.status).in_(NOT_PAID))
+
+
+def _clv_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
+    if ctx.basis is None:
+        return ctx.unavailable(NO_CUSTOMERS)
+    months = ctx.period.months_touched()
+    churned = sum(int(num(row[f"m{i}_churned"])) for i in range(len(months)))
+    base = sum(int(num(row[f"m{i}_active_start"])) for i in range(len(months)))
+    margin = ctx.opt("margin")
+    extra: dict[str, Any] = {"margin": margin, "churned_month_sum": churned, "active_month_sum": base}
+    if ctx.basis == "subscriptions":
+        revenue, customers = num(row["mrr"]), int(num(row["customers"]))
+        extra["arpa_from"] = "MRR at the period end ÷ customers active at the period end"
+    elif ctx.has_payments:
+        revenue, customers = num(row["pay_total"]) / ctx.period.month_count(), int(num(row["pay_customers"]))
+        extra["arpa_from"] = "payments in the period ÷ paying customers ÷ months in the period"
+    else:
+        return ctx.unavailable(f"no subscriptions or payments to take revenue per account from. {BILLING}", **extra)
+    if not customers:
+        return ctx.unavailable(f"no paying customers active at the period end{_filters_note(ctx)}", **extra)
+    arpa = revenue / customers
+    extra["arpa"] = arpa
+    if not base:
+        return ctx.unavailable("no customers active at any month start to measure churn", **extra)
+    if not churned:
+        return ctx.unavailable(
+            f"no churn observed in {months[0].start:%Y-%m} … {months[-1].start:%Y-%m} (lifespan would be infinite)",
+            **extra,
+        )
+    monthly_churn = churned / base
+    extra.update(monthly_churn_rate=100.0 * monthly_churn, lifespan_months=1.0 / monthly_churn)
+    value = arpa * (margin / 100.0) / monthly_churn
+    return ctx.result(value, n=customers, numerator=revenue, denominator=customers, extra=extra)
+
+
+def _clv_explain(ctx: Ctx) -> ExplainSpec:
+    method = (
+        "CLV = ARPA × margin ÷ monthly churn. ARPA = numerator (Σ mrr of subscriptions active at the period end) ÷ "
+        "denominator (customers active then); monthly churn = Σ over the calendar months touched of customers "
+        "lost in the month ÷ Σ customers active at each month start (see the churn explanation per month)"
+    )
+    if ctx.basis == "subscriptions":
+        return ExplainSpec(
+            numerator=_active_subs_rows(ctx, ctx.end),
+            denominator=_customer_rows(ctx, _active_keys_in_currency(ctx, ctx.end)),
+            method=method,
+            numerator_sum="mrr",
+        )
+    p = payments
+    rows = (
+        sa.select(
+            customer_key(p).label("customer"), p.c.payment_id, p.c.system, p.c.amount, p.c.currency,
+            p.c.paid_at, p.c.status,
+            (p.c.amount / ctx.period.month_count()).label("amount_per_month"), p.c.load_id,
+        )  # fmt: skip
+        .where(in_period(ctx, p.c.paid_at), currency_ok(ctx, p), _paid(p), *linked_filter(ctx, p))
+        .order_by(p.c.paid_at, p.c.payment_id)
+    )
+    payers = (
+        sa.select(customer_key(p).label("customer"), sa.func.sum(p.c.amount).label("paid"))
+        .where(in_period(ctx, p.c.paid_at), currency_ok(ctx, p), _paid(p), *linked_filter(ctx, p))
+        .group_by(customer_key(p))
+        .having(sa.func.sum(p.c.amount) > 0)
+        .order_by(customer_key(p))
+    )
+    return ExplainSpec(
+        numerator=rows,
+        denominator=payers,
+        method=method.replace("Σ mrr of subscriptions active at the period end", "payments in the period ÷ months"),
+        numerator_sum="amount_per_month",
+    )
+
+
+# ----------------------------------------------------------------------------------------------- CRC
+
+
+def _crc_query(ctx: Ctx) -> sa.Select:
+    c = costs
+    ok = [date_in_period(ctx, c.c.date), currency_ok(ctx, c)]
+    cols = [
+        sa.select(sa.func.coalesce(sa.func.sum(c.c.amount), 0.0)).where(*ok).scalar_subquery().label("cost"),
+        sa.select(sa.func.count()).where(*ok).scalar_subquery().label("cost_rows"),
+        sa.select(sa.func.count()).where(date_in_period(ctx, c.c.date), other_currency(ctx, c)).scalar_subquery().label("other_currency"),
+    ]
+    if ctx.basis is not None:
+        cols.append(count_sq(touched_keys(ctx, ctx.start, ctx.end)).label("customers"))
+    return sa.select(*cols)
+
+
+def _crc_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
+    if not num(row["cost_rows"]):
+        return ctx.unavailable(f"no retention costs dated in the period. {ctx.metric.source}")
+    if ctx.basis is None:
+        return ctx.unavailable(NO_CUSTOMERS)
+    customers = int(num(row["customers"]))
+    if not customers:
+        return ctx.unavailable("no customers active at any time in the period")
+    cost = num(row["cost"])
+    extra = {"cost_rows": int(num(row["cost_rows"])), "other_currency": int(num(row["other_currency"]))}
+    return ctx.result(cost / customers, n=customers, numerator=cost, denominator=customers, extra=extra)
+
+
+def _crc_explain(ctx: Ctx) -> ExplainSpec:
+    c = costs
+    return ExplainSpec(
+        numerator=sa.select(c.c.cost_id, c.c.system, c.c.date, c.c.category, c.c.amount, c.c.currency, c.c.load_id)
+        .where(date_in_period(ctx, c.c.date), currency_ok(ctx, c))
+        .order_by(c.c.date, c.c.cost_id),
+        denominator=_customer_rows(ctx, touched_keys(ctx, ctx.start, ctx.end)),
+        method="retention cost = Σ costs dated in the period ÷ customers active at any time in the period",
+        numerator_sum="amount",
+    )
+
+
+# ------------------------------------------------------------------------------------------- renewals
+
+
+def _renewal_outcome(r: sa.Table) -> sa.ColumnElement[str]:
+    o = norm(r.c.outcome)
+    return sa.case((o == "renewed", "renewed"), (o == "churned", "churned"), else_="open")
+
+
+def _renewal_query(ctx: Ctx) -> sa.Select:
+    r = renewals
+    out = _renewal_outcome(r)
+    due = [date_in_period(ctx, r.c.due_date), *linked_filter(ctx, r)]
+    return sa.select(
+        sa.select(sa.func.count()).where(*due).scalar_subquery().label("due"),
+        sa.select(sa.func.count()).where(*due, out == "renewed").scalar_subquery().label("renewed"),
+        sa.select(sa.func.count()).where(*due, out == "churned").scalar_subquery().label("churned"),
+    )
+
+
+def _renewal_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
+    due, renewed, churned = int(num(row["due"])), int(num(row["renewed"])), int(num(row["churned"]))
+    extra = {"pending": due - renewed - churned, "renewed": renewed, "churned": churned, "due": due}
+    if not due:
+        return ctx.unavailable(f"no renewals due in the period{_filters_note(ctx)}. {ctx.metric.source}")
+    decided = renewed + churned
+    if not decided:
+        return ctx.unavailable(f"all {due} renewals due in the period are still pending", **extra)
+    return ctx.result(100.0 * renewed / decided, n=decided, numerator=renewed, denominator=decided, extra=extra)
+
+
+def _renewal_explain(ctx: Ctx) -> ExplainSpec:
+    r = renewals
+    out = _renewal_outcome(r)
+    cols = [
+        r.c.renewal_id, r.c.system, r.c.account_id, r.c.linked_account_id, r.c.due_date, r.c.outcome,
+        r.c.amount, r.c.currency, r.c.load_id,
+    ]  # fmt: skip
+    due = [date_in_period(ctx, r.c.due_date), *linked_filter(ctx, r)]
+    return ExplainSpec(
+        numerator=sa.select(*cols).where(*due, out == "renewed").order_by(r.c.due_date, r.c.renewal_id),
+        denominator=sa.select(*cols).where(*due, out.in_(["renewed", "churned"])).order_by(r.c.due_date, r.c.renewal_id),
+        method="renewal rate = renewals due in the period renewed ÷ due in the period and decided (renewed or "
+        "churned) × 100; open ones are pending",
+    )
+
+
+# ----------------------------------------------------------------------------------------- declarations
+
+CHURN = Metric(
+    key="churn_rate",
+    label="Customer churn rate",
+    unit="%",
+    higher_is_better=False,
+    description="Customers active at the period start and not active at its end ÷ customers active at the "
+    "period start × 100. Active = a subscription running at that instant (without subscriptions: created and "
+    "not yet churned). Customers won and lost inside the period are reported separately.",
+    source=CUSTOMERS,
+    query=_churn_query,
+    finish=_churn_finish,
+    explain=_churn_explain,
+    reading=lambda ctx: (
+        ("revenue churn" if ctx.opt("basis") == "revenue" else "logo churn")
+        + (", incl. won-and-lost" if ctx.opt("include_in_period") else "")
+        + f", active from {ctx.basis or 'subscriptions'}"
+    ),
+    options={
+        "basis": OptionSpec("logo", "logo (customers) or revenue (MRR of the customers lost)", ("logo", "revenue")),
+        "include_in_period": OptionSpec(
+            False, "also count customers won and lost inside the period (numerator and denominator)", kind=bool
+        ),
+    },
+)
+
+CLV = Metric(
+    key="clv",
+    label="Customer lifetime value",
+    unit="currency",
+    higher_is_better=True,
+    description="ARPA × gross margin × average lifespan in months (1 ÷ monthly churn rate). ARPA = MRR at the "
+    "period end ÷ customers active then (without subscriptions: payments ÷ paying customers ÷ months). "
+    "Monthly churn pools every calendar month the period touches. Not available when no churn was observed.",
+    source=BILLING,
+    query=_clv_query,
+    finish=_clv_finish,
+    explain=_clv_explain,
+    reading=lambda ctx: f"ARPA × {ctx.opt('margin'):g} % margin ÷ monthly churn",
+    options={"margin": OptionSpec(100.0, "gross margin in percent (0–100)", kind=float)},
+)
+
+CRC = Metric(
+    key="crc",
+    label="Customer retention cost",
+    unit="currency",
+    higher_is_better=False,
+    description="Retention costs dated in the period ÷ customers active at any time in the period.",
+    source="Load a retention-costs file (CSV with date, category, amount, currency)",
+    query=_crc_query,
+    finish=_crc_finish,
+    explain=_crc_explain,
+    reading=lambda ctx: "costs ÷ customers active in the period",
+    uses_accounts=False,
+)
+
+RENEWAL = Metric(
+    key="renewal_rate",
+    label="Renewal rate",
+    unit="%",
+    higher_is_better=True,
+    description="Renewals due in the period that renewed ÷ renewals due in the period with a decided outcome "
+    "(renewed or churned) × 100; open ones are shown as pending, not counted.",
+    source="Load a renewals export (Salesforce renewal opportunities, HubSpot deals…)",
+    query=_renewal_query,
+    finish=_renewal_finish,
+    explain=_renewal_explain,
+    reading=lambda ctx: "renewed ÷ decided",
+)
+
+MRR = Metric(
+    key="mrr",
+    label="MRR",
+    unit="currency",
+    higher_is_better=True,
+    description="Monthly recurring revenue at the period end: Σ amount × quantity × (1 − discount) of the "
+    "subscriptions active then, normalised to a month (year ÷ 12, quarter ÷ 3, week × 52 ÷ 12, day × 365 ÷ 12, "
+    "÷ interval count); trials add 0. Also per active customer.",
+    source=BILLING,
+    query=_mrr_query,
+    finish=_mrr_finish,
+    explain=_mrr_explain,
+    reading=lambda ctx: "at period end, monthly-normalised",
+)

@@ -1,0 +1,264 @@
+"""Run metric declarations against the store: scorecard, one metric, trends, comparisons, explanations.
+
+The whole scorecard is two statements: one reading workspace facts (settings, basis, currency), one
+computing every metric — each metric's one-row aggregate query cross-joined into a single SELECT.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from cxkpi import stats
+from cxkpi.metrics.base import Ctx, Metric, Options
+from cxkpi.metrics.registry import REGISTRY, get
+from cxkpi.metrics.types import Change, Explanation, Filters, MetricResult, Period, TrendPoint
+from cxkpi.store.schema import accounts, costs, payments, renewals, settings, subscriptions
+
+# Settings keys the engine reads (values are JSON): the workspace zone, currency and saved metric options.
+SETTING_TIMEZONE = "timezone"
+SETTING_CURRENCY = "currency"
+SETTING_OPTIONS = "metric_options"
+FALLBACK_CURRENCY = "USD"
+MAX_COLUMNS = 600  # per statement; PostgreSQL allows 1664 result columns
+
+
+def _setting(raw: str | None) -> Any:
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:  # a bare string saved without JSON quoting
+        return raw
+
+
+def workspace_options(conn: sa.Connection, options: Options | Mapping[str, Any] | None = None) -> Options:
+    """Defaults < the workspace settings (timezone, currency, metric_options) < `options`."""
+    rows = dict(conn.execute(sa.select(settings.c.key, settings.c.value)).all())
+    base: dict[str, Any] = {}
+    saved = _setting(rows.get(SETTING_OPTIONS))
+    if isinstance(saved, dict):
+        base.update(saved)
+    for key in (SETTING_TIMEZONE, SETTING_CURRENCY):
+        if _setting(rows.get(key)):
+            base[key] = _setting(rows[key])
+    return Options(base).merged(Options.coerce(options))
+
+
+def make_context(
+    conn: sa.Connection,
+    period: Period,
+    filters: Filters | None = None,
+    options: Options | Mapping[str, Any] | None = None,
+) -> Ctx:
+    opts = workspace_options(conn, options)
+    cur = sa.func.upper(sa.func.trim(sa.literal_column("currency")))
+    money = sa.union_all(
+        *[sa.select(t.c.currency.label("currency")).where(t.c.currency.is_not(None)) for t in (subscriptions, payments, costs, renewals)]
+    ).subquery("money")
+    mode = sa.select(cur).select_from(money).group_by(cur).order_by(sa.func.count().desc(), cur).limit(1)
+    facts = conn.execute(
+        sa.select(
+            sa.exists(sa.select(subscriptions.c.subscription_id)).label("subs"),
+            sa.exists(sa.select(accounts.c.account_id).where(accounts.c.created_at.is_not(None))).label("accts"),
+            sa.exists(sa.select(payments.c.payment_id)).label("pays"),
+            mode.scalar_subquery().label("currency"),
+        )
+    ).one()
+    tz = opts.get("timezone") or "UTC"
+    start, end = period.utc_bounds(tz)
+    basis = "subscriptions" if facts.subs else ("accounts" if facts.accts else None)
+    currency = (opts.get("currency") or facts.currency or FALLBACK_CURRENCY).upper()
+    return Ctx(
+        period=period,
+        filters=filters or Filters(),
+        options=opts,
+        tz=tz,
+        currency=currency,
+        start=start,
+        end=end,
+        basis=basis,
+        has_payments=bool(facts.pays),
+    )
+
+
+def _blocked(ctx: Ctx, m: Metric) -> MetricResult | None:
+    """metrics.md: metrics whose rows carry no account are not available under an account filter."""
+    if not m.uses_accounts and ctx.filters.account_attrs():
+        f = ", ".join(f"{k}={v}" for k, v in ctx.filters.account_attrs().items())
+        return ctx.for_metric(m).unavailable(f"{m.label} rows carry no customer account, so the filter {f} cannot apply")
+    return None
+
+
+def _run(conn: sa.Connection, jobs: Sequence[tuple[str, Ctx, Metric]]) -> dict[str, MetricResult]:
+    """Compute many (tag, ctx, metric) jobs in as few statements as the column limit allows."""
+    out: dict[str, MetricResult] = {}
+    pending: list[tuple[str, Ctx, sa.Subquery]] = []
+    for i, (tag, ctx, m) in enumerate(jobs):
+        mctx = ctx.for_metric(m)
+        blocked = _blocked(mctx, m)
+        if blocked is not None:
+            out[tag] = blocked
+            continue
+        pending.append((tag, mctx, m.query(mctx).subquery(f"q{i}")))
+    batch: list[tuple[str, Ctx, sa.Subquery]] = []
+    width = 0
+    for job in pending:
+        if batch and width + len(job[2].c) > MAX_COLUMNS:
+            out.update(_run_batch(conn, batch))
+            batch, width = [], 0
+        batch.append(job)
+        width += len(job[2].c)
+    if batch:
+        out.update(_run_batch(conn, batch))
+    return out
+
+
+def _run_batch(conn: sa.Connection, batch: list[tuple[str, Ctx, sa.Subquery]]) -> dict[str, MetricResult]:
+    cols, frm = [], None
+    for j, (_, _, sq) in enumerate(batch):
+        cols += [c.label(f"c{j}_{c.name}") for c in sq.c]
+        frm = sq if frm is None else frm.join(sq, sa.true())
+    row = conn.execute(sa.select(*cols).select_from(frm)).mappings().one()
+    out = {}
+    for j, (tag, ctx, sq) in enumerate(batch):
+        values = {c.name: row[f"c{j}_{c.name}"] for c in sq.c}
+        out[tag] = ctx.metric.finish(ctx, values)
+    return out
+
+
+def _period(p: Period | tuple[Any, Any]) -> Period:
+    return p if isinstance(p, Period) else Period.parse(*p)
+
+
+def scorecard(
+    engine: sa.Engine,
+    period: Period,
+    filters: Filters | None = None,
+    options: Options | Mapping[str, Any] | None = None,
+    keys: Sequence[str] | None = None,
+) -> dict[str, MetricResult]:
+    """Every registered metric (or `keys`) for one period, in registry order."""
+    period = _period(period)
+    metrics = [get(k) for k in keys] if keys else list(REGISTRY.values())
+    with engine.connect() as conn:
+        ctx = make_context(conn, period, filters, options)
+        res = _run(conn, [(m.key, ctx, m) for m in metrics])
+    return {m.key: res[m.key] for m in metrics}
+
+
+def compute(
+    engine: sa.Engine,
+    key: str,
+    period: Period,
+    filters: Filters | None = None,
+    options: Options | Mapping[str, Any] | None = None,
+) -> MetricResult:
+    return scorecard(engine, period, filters, options, keys=[key])[key]
+
+
+def buckets(start: dt.date, end: dt.date, by: str = "month") -> list[Period]:
+    """Calendar months / ISO weeks (Monday first) / quarters covering start…end, clipped to it."""
+    if by not in {"month", "week", "quarter"}:
+        raise ValueError(f"by must be month, week or quarter, got {by!r}")
+    out, cur = [], start
+    while cur <= end:
+        if by == "week":
+            last = cur + dt.timedelta(days=6 - cur.weekday())
+        else:
+            months = 1 if by == "month" else 3
+            first_month = cur.month if by == "month" else 3 * ((cur.month - 1) // 3) + 1
+            y, m = cur.year, first_month + months - 1
+            last = dt.date(y, m, calendar.monthrange(y, m)[1])
+        last = min(last, end)
+        out.append(Period(cur, last))
+        cur = last + dt.timedelta(days=1)
+    return out
+
+
+def trend(
+    engine: sa.Engine,
+    key: str,
+    start: dt.date,
+    end: dt.date,
+    by: str = "month",
+    filters: Filters | None = None,
+    options: Options | Mapping[str, Any] | None = None,
+) -> list[TrendPoint]:
+    """One metric per month / week / quarter between start and end, in one statement."""
+    m = get(key)
+    periods = buckets(start, end, by)
+    with engine.connect() as conn:
+        base = make_context(conn, Period(start, end), filters, options)
+        jobs = [(f"b{i}", base.for_period(p), m) for i, p in enumerate(periods)]
+        res = _run(conn, jobs)
+    return [TrendPoint(p.start, p.end, res[f"b{i}"]) for i, p in enumerate(periods)]
+
+
+def compare(current: MetricResult, previous: MetricResult) -> Change:
+    """Change from `previous` to `current`; significance only where a proper test exists (survey figures)."""
+    if current.value is None or previous.value is None:
+        return Change(None, None, None, "none", None)
+    delta = current.value - previous.value
+    relative = delta / abs(previous.value) if previous.value else None
+    metric = REGISTRY.get(current.key)
+    kind = metric.proportion if metric else None
+    test: tuple[float, float] | None = None
+    name = "none"
+    if kind == "survey" and current.options != previous.options:
+        kind = None  # different readings (e.g. top-2-box vs mean) cannot be tested against each other
+    if kind == "survey" and current.options.get("csat.mode") == "mean":
+        c_sd, p_sd = current.extra.get("sd"), previous.extra.get("sd")
+        if c_sd is not None and p_sd is not None:
+            name = "welch t-test"
+            test = stats.welch_t(current.value, c_sd * 100, current.n or 0, previous.value, p_sd * 100, previous.n or 0)
+    elif kind == "survey":
+        name = "two-proportion z-test"
+        test = stats.two_proportion_z(current.numerator or 0, current.denominator or 0,
+                                      previous.numerator or 0, previous.denominator or 0)  # fmt: skip
+    elif kind == "nps" and current.n and previous.n:
+        name = "z-test (NPS variance)"
+        se1 = stats.nps_se(current.extra["promoters"], current.extra["detractors"], current.n)
+        se2 = stats.nps_se(previous.extra["promoters"], previous.extra["detractors"], previous.n)
+        test = stats.z_test_from_se(delta, se1, se2)
+    if test is None:
+        return Change(delta, relative, None, name, None)
+    p_value = test[1]
+    return Change(delta, relative, p_value < 0.05, name, p_value)
+
+
+def explain(
+    engine: sa.Engine,
+    key: str,
+    period: Period,
+    filters: Filters | None = None,
+    options: Options | Mapping[str, Any] | None = None,
+) -> Explanation:
+    """The rows behind one metric (with load_id), for display: numerator and denominator records."""
+    period = _period(period)
+    m = get(key)
+    with engine.connect() as conn:
+        ctx = make_context(conn, period, filters, options).for_metric(m)
+        blocked = _blocked(ctx, m)
+        if blocked is not None:
+            empty = pd.DataFrame()
+            return Explanation(key, empty, empty, [], m.description, reason=blocked.reason)
+        spec = m.explain(ctx)
+        num_rows = pd.read_sql(spec.numerator, conn)
+        den_rows = pd.read_sql(spec.denominator, conn)
+    columns = list(dict.fromkeys([*num_rows.columns, *den_rows.columns]))
+    return Explanation(
+        key=key,
+        numerator_rows=num_rows,
+        denominator_rows=den_rows,
+        columns=columns,
+        method=spec.method,
+        numerator_sum=spec.numerator_sum,
+        denominator_sum=spec.denominator_sum,
+    )

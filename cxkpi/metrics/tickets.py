@@ -1,0 +1,302 @@
+"""Support metrics: ticket reopens, first response time, average handle time and first contact resolution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from cxkpi.metrics.base import Ctx, ExplainSpec, Metric, OptionSpec, eq_text, in_period, linked_filter, num
+from cxkpi.metrics.types import MetricResult
+from cxkpi.store.schema import tickets
+
+DESKS = "Zendesk, Freshdesk, Intercom, Help Scout, HubSpot"
+TICKETS = f"Load a ticket export ({DESKS}…)"
+
+
+def _scope(ctx: Ctx, col: sa.ColumnElement[Any]) -> list[sa.ColumnElement[bool]]:
+    t = tickets
+    preds = [in_period(ctx, col), *linked_filter(ctx, t)]
+    if ctx.filters.channel:
+        preds.append(eq_text(t.c.channel, ctx.filters.channel))
+    return preds
+
+
+def _solved(ctx: Ctx) -> list[sa.ColumnElement[bool]]:
+    return _scope(ctx, tickets.c.solved_at)
+
+
+def _count(*preds: sa.ColumnElement[bool]) -> sa.ScalarSelect:
+    return sa.select(sa.func.count()).select_from(tickets).where(*preds).scalar_subquery()
+
+
+def _none_in_period(ctx: Ctx, what: str) -> MetricResult:
+    where = " matching the filters" if ctx.filters.as_dict() else ""
+    return ctx.unavailable(f"no tickets {what} in the period{where}. {TICKETS}")
+
+
+BASE_COLS = ("ticket_id", "system", "channel", "created_at", "first_reply_at", "first_reply_minutes", "solved_at",
+             "status", "reopens", "agent_replies", "handle_minutes", "linked_account_id", "load_id")  # fmt: skip
+
+
+def _rows(*extra: sa.ColumnElement[Any]) -> sa.Select:
+    t = tickets
+    return sa.select(*[t.c[c] for c in BASE_COLS], *extra)
+
+
+# ----------------------------------------------------------------------------------------- reopens
+
+
+def _reopens_query(ctx: Ctx) -> sa.Select:
+    t = tickets
+    s = _solved(ctx)
+    return sa.select(
+        _count(*s).label("solved"),
+        _count(*s, t.c.reopens.is_not(None)).label("known"),
+        _count(*s, t.c.reopens >= 1).label("reopened"),
+        sa.select(sa.func.coalesce(sa.func.sum(t.c.reopens), 0)).where(*s).scalar_subquery().label("events"),
+    )
+
+
+def _reopens_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
+    solved, known = int(num(row["solved"])), int(num(row["known"]))
+    if not solved:
+        return _none_in_period(ctx, "solved")
+    if not known:
+        return ctx.unavailable(
+            f"{solved} tickets solved in the period, none with a reopen count (Freshdesk and Intercom exports have "
+            "none; Zendesk's Reopens column does)",
+            solved=solved,
+        )
+    reopened = int(num(row["reopened"]))
+    extra = {"rate": 100.0 * reopened / known, "events": int(num(row["events"])), "solved": solved,
+             "unknown_reopens": solved - known}  # fmt: skip
+    return ctx.result(reopened, n=known, numerator=reopened, denominator=known, extra=extra)
+
+
+def _reopens_explain(ctx: Ctx) -> ExplainSpec:
+    t = tickets
+    s = _solved(ctx)
+    return ExplainSpec(
+        numerator=_rows().where(*s, t.c.reopens >= 1).order_by(t.c.solved_at, t.c.ticket_id),
+        denominator=_rows().where(*s, t.c.reopens.is_not(None)).order_by(t.c.solved_at, t.c.ticket_id),
+        method="reopened tickets = solved in the period with reopens ≥ 1 (the value); rate = that ÷ tickets solved "
+        "in the period with a known reopen count × 100; events = Σ reopens; times are UTC",
+    )
+
+
+# --------------------------------------------------------------------------------------------- FRT
+
+
+def _hours_to_reply(t: sa.Table) -> sa.ColumnElement[float]:
+    """Minutes to first reply as exported, else first_reply_at − created_at; in hours."""
+    seconds = sa.extract("epoch", t.c.first_reply_at) - sa.extract("epoch", t.c.created_at)
+    return sa.cast(sa.func.coalesce(t.c.first_reply_minutes / 60.0, seconds / 3600.0), sa.Double)
+
+
+def _frt_query(ctx: Ctx) -> sa.Select:
+    t = tickets
+    h = _hours_to_reply(t)
+    created = _scope(ctx, t.c.created_at)
+    replied = [*created, h.is_not(None), h >= 0]
+    return sa.select(
+        _count(*created).label("created"),
+        _count(*replied).label("n"),
+        _count(*created, h < 0).label("negative"),
+        sa.select(sa.func.percentile_cont(sa.literal_column("0.5")).within_group(h)).where(*replied).scalar_subquery().label("median"),
+        sa.select(sa.func.sum(h)).where(*replied).scalar_subquery().label("total"),
+    )
+
+
+def _frt_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
+    created, n = int(num(row["created"])), int(num(row["n"]))
+    if not created:
+        return _none_in_period(ctx, "created")
+    if not n:
+        return ctx.unavailable(
+            f"none of the {created} tickets created in the period has a first reply (time or minutes)",
+            created=created,
+        )
+    total = num(row["total"])
+    mean, median = total / n, num(row["median"])
+    extra = {"median": median, "mean": mean, "created": created, "no_reply": created - n - int(num(row["negative"])),
+             "negative_excluded": int(num(row["negative"]))}  # fmt: skip
+    if ctx.opt("stat") == "mean":
+        return ctx.result(mean, n=n, numerator=total, denominator=n, extra=extra)
+    return ctx.result(median, n=n, numerator=None, denominator=n, extra=extra)
+
+
+def _frt_explain(ctx: Ctx) -> ExplainSpec:
+    t = tickets
+    h = _hours_to_reply(t)
+    rows = _rows(h.label("hours_to_first_reply")).where(*_scope(ctx, t.c.created_at), h.is_not(None), h >= 0)
+    rows = rows.order_by(t.c.created_at, t.c.ticket_id)
+    return ExplainSpec(
+        numerator=rows,
+        denominator=rows,
+        method=f"first response time = {ctx.opt('stat')} of hours_to_first_reply over tickets created in the period "
+        "that got a reply (first_reply_minutes ÷ 60, else first_reply_at − created_at); times are UTC",
+        numerator_sum="hours_to_first_reply" if ctx.opt("stat") == "mean" else None,
+    )
+
+
+# --------------------------------------------------------------------------------------------- AHT
+
+
+def _aht_query(ctx: Ctx) -> sa.Select:
+    t = tickets
+    s = _solved(ctx)
+    timed = [*s, t.c.handle_minutes.is_not(None), t.c.handle_minutes >= 0]
+    return sa.select(
+        _count(*s).label("solved"),
+        _count(*timed).label("n"),
+        sa.select(sa.func.sum(t.c.handle_minutes)).where(*timed).scalar_subquery().label("total"),
+    )
+
+
+def _aht_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
+    solved, n = int(num(row["solved"])), int(num(row["n"]))
+    if not solved:
+        return _none_in_period(ctx, "solved")
+    if not n:
+        return ctx.unavailable(
+            "no handle-time column in the loaded ticket exports (Zendesk needs the Time Tracking app's "
+            "'Total time spent'; Freshdesk 'Time tracked'; Intercom 'Handling time') — never derived from "
+            "resolution time",
+            solved=solved,
+        )
+    total = num(row["total"])
+    return ctx.result(total / n, n=n, numerator=total, denominator=n, extra={"solved": solved, "untimed": solved - n})
+
+
+def _aht_explain(ctx: Ctx) -> ExplainSpec:
+    t = tickets
+    rows = _rows().where(*_solved(ctx), t.c.handle_minutes.is_not(None), t.c.handle_minutes >= 0)
+    rows = rows.order_by(t.c.solved_at, t.c.ticket_id)
+    return ExplainSpec(
+        numerator=rows,
+        denominator=rows,
+        method="average handle time = Σ handle_minutes ÷ tickets solved in the period with a handle time",
+        numerator_sum="handle_minutes",
+    )
+
+
+# --------------------------------------------------------------------------------------------- FCR
+
+
+def _fcr_preds(ctx: Ctx) -> tuple[list[sa.ColumnElement[bool]], sa.ColumnElement[bool]]:
+    t = tickets
+    den = [*_solved(ctx), t.c.agent_replies.is_not(None)]
+    if ctx.opt("null_reopens") == "exclude":
+        den.append(t.c.reopens.is_not(None))
+    no_reopen = sa.func.coalesce(t.c.reopens, 0) == 0
+    return den, sa.and_(t.c.agent_replies == 1, no_reopen)
+
+
+def _fcr_query(ctx: Ctx) -> sa.Select:
+    t = tickets
+    den, hit = _fcr_preds(ctx)
+    s = _solved(ctx)
+    return sa.select(
+        _count(*s).label("solved"),
+        _count(*den).label("n"),
+        _count(*den, hit).label("resolved"),
+        _count(*den, hit, t.c.reopens.is_(None)).label("reopens_unknown"),
+    )
+
+
+def _fcr_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
+    solved, n = int(num(row["solved"])), int(num(row["n"]))
+    if not solved:
+        return _none_in_period(ctx, "solved")
+    if not n:
+        return ctx.unavailable(
+            f"{solved} tickets solved in the period, none with a known agent-reply count "
+            "(Zendesk 'Replies', Freshdesk 'Agent interactions')",
+            solved=solved,
+        )
+    hit = int(num(row["resolved"]))
+    extra = {"solved": solved, "reply_count_unknown": solved - n, "reopens_unknown": int(num(row["reopens_unknown"]))}
+    return ctx.result(100.0 * hit / n, n=n, numerator=hit, denominator=n, extra=extra)
+
+
+def _fcr_explain(ctx: Ctx) -> ExplainSpec:
+    t = tickets
+    den, hit = _fcr_preds(ctx)
+    order = (t.c.solved_at, t.c.ticket_id)
+    return ExplainSpec(
+        numerator=_rows().where(*den, hit).order_by(*order),
+        denominator=_rows().where(*den).order_by(*order),
+        method="first contact resolution = tickets solved in the period with exactly one agent reply and no reopen "
+        "÷ tickets solved in the period whose reply count is known × 100"
+        + (" (a blank reopen count reads as no reopen)" if ctx.opt("null_reopens") == "no_reopen" else ""),
+    )
+
+
+# ----------------------------------------------------------------------------------------- declarations
+
+REOPENS = Metric(
+    key="ticket_reopens",
+    label="Ticket reopens",
+    unit="count",
+    higher_is_better=False,
+    description="Tickets solved in the period that were reopened at least once; rate = that ÷ tickets solved in "
+    "the period (with a known reopen count) × 100; total reopen events = Σ reopens.",
+    source=f"Load a ticket export with a reopen count (Zendesk 'Reopens'; {DESKS})",
+    query=_reopens_query,
+    finish=_reopens_finish,
+    explain=_reopens_explain,
+    reading=lambda ctx: "solved tickets reopened ≥ 1×",
+)
+
+FRT = Metric(
+    key="frt",
+    label="First response time",
+    unit="hours",
+    higher_is_better=False,
+    description="Hours from a ticket's creation to the first agent reply, median (default) or mean, over tickets "
+    "created in the period that got a reply.",
+    source=TICKETS,
+    query=_frt_query,
+    finish=_frt_finish,
+    explain=_frt_explain,
+    reading=lambda ctx: f"{ctx.opt('stat')} hours, tickets created in the period",
+    options={"stat": OptionSpec("median", "median or mean", ("median", "mean"))},
+)
+
+AHT = Metric(
+    key="aht",
+    label="Average handle time",
+    unit="minutes",
+    higher_is_better=False,
+    description="Mean agent handle minutes over tickets solved in the period — only from an export that records "
+    "handle or agent work time, never derived from resolution time.",
+    source="Load a ticket export with handle time (Zendesk Time Tracking 'Total time spent', Freshdesk 'Time "
+    "tracked', Intercom 'Handling time')",
+    query=_aht_query,
+    finish=_aht_finish,
+    explain=_aht_explain,
+    reading=lambda ctx: "mean handle minutes, tickets solved in the period",
+)
+
+FCR = Metric(
+    key="fcr",
+    label="First contact resolution",
+    unit="%",
+    higher_is_better=True,
+    description="Tickets solved in the period with exactly one agent reply and no reopen ÷ tickets solved in the "
+    "period whose reply count is known × 100.",
+    source=f"Load a ticket export with an agent-reply count (Zendesk 'Replies', Freshdesk 'Agent interactions'; {DESKS})",
+    query=_fcr_query,
+    finish=_fcr_finish,
+    explain=_fcr_explain,
+    reading=lambda ctx: "one agent reply, no reopen"
+    + (" (blank reopens = none)" if ctx.opt("null_reopens") == "no_reopen" else " (blank reopens excluded)"),
+    options={
+        "null_reopens": OptionSpec(
+            "no_reopen",
+            "how a blank reopen count (Freshdesk, Intercom) is read: no_reopen or exclude (leaves the denominator)",
+            ("no_reopen", "exclude"),
+        )
+    },
+)
