@@ -108,16 +108,23 @@ def load_demo() -> bool:
 
 
 def startup() -> None:
-    """Called by app.py on every run before the page: first-start demo and the demo label."""
+    """Called by app.py on every run before the page: the first-start demo load."""
     with st.spinner(t("demo.loaded_on_first_start")):
         _first_start(store.normalize_url(store.default_url()))
+
+
+def page_header(title_key: str, intro_key: str | None = None) -> None:
+    """Every page starts here: the demo label (when the demo is loaded), the heading, a one-line intro."""
     if demo_loaded():
         demo_banner()
+    st.title(t(title_key))
+    if intro_key:
+        st.caption(t(intro_key))
 
 
 def demo_banner() -> None:
     with st.container(key="demo_banner"):
-        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        c1, c2 = st.columns([3, 1], vertical_alignment="center")
         c1.info(t("demo.banner"), icon=":material/science:")
         c2.page_link("pages/data.py", label=t("demo.clear_hint"), icon=":material/delete_sweep:")
 

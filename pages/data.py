@@ -5,8 +5,7 @@ import streamlit as st
 from cxkpi.i18n import t
 from pages import common
 
-st.title(t("nav.data"))
-st.caption(t("page.data.intro"))
+common.page_header("nav.data", "page.data.intro")
 
 st.subheader(t("demo.section"))
 if common.optional("cxkpi.demo") is None:

@@ -5,7 +5,6 @@ import streamlit as st
 from cxkpi.i18n import t
 from pages import common
 
-st.title(t("nav.revenue"))
-st.caption(t("page.revenue.intro"))
+common.page_header("nav.revenue", "page.revenue.intro")
 st.info(t("page.coming_soon"), icon=":material/construction:")
 common.counts_section()

@@ -1,9 +1,7 @@
 """Trends page: one metric over time."""
 
-import streamlit as st
 
-from cxkpi.i18n import t
 from pages import common
 
-st.title(t("nav.trends"))
+common.page_header("nav.trends")
 common.counts_section()
