@@ -253,3 +253,16 @@ def test_month_boundaries_follow_the_workspace_time_zone(engine: sa.Engine) -> N
     berlin = mrr_movements(engine, JAN, JAN, timezone="Europe/Berlin").iloc[0]
     assert (utc["mrr_start"], utc["new"]) == (50.0, 0.0)
     assert (berlin["mrr_start"], berlin["new"]) == (0.0, 50.0)
+
+
+def test_the_bridge_agrees_with_the_scorecard_mrr_and_churn_rate(book: sa.Engine) -> None:
+    # One definition of MRR and of "active": the engine's MRR at each month's end is our mrr_end, and its
+    # customer churn rate for a one-month period is our logo_churn.
+    from cxkpi.metrics.engine import compute
+    from cxkpi.metrics.types import Period
+
+    df = mrr_movements(book, JAN, APR)
+    for row in df.itertuples():
+        month = Period(row.month, (pd.Timestamp(row.month) + pd.offsets.MonthEnd(1)).date())
+        assert compute(book, "mrr", month).value == pytest.approx(row.mrr_end), row.month
+        assert compute(book, "churn_rate", month).value == pytest.approx(row.logo_churn), row.month
