@@ -23,6 +23,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from scipy.special import ndtr
 
 from cxkpi.store import checkpoint, make_engine, record_load, relink
 from cxkpi.store.bulk import bulk_insert
@@ -52,6 +53,10 @@ AGENTS = (
     "Gus Tanaka", "Hana Silva", "Ivan Petrov", "Julia Weber", "Kofi Mensah", "Lena Fischer",
 )
 LEADS = ("Marta Lopez", "Noah Brooks", "Olivia Grant")
+STAFF_FIRST = ("Aiden", "Bianca", "Carlos", "Deepa", "Erik", "Fatima", "George", "Helen", "Isaac", "Jade",
+               "Karim", "Laura", "Mateo", "Nadia", "Oscar", "Paula", "Rami", "Sara", "Tomas")
+STAFF_LAST = ("Adams", "Baker", "Costa", "Dubois", "Evans", "Fox", "Garcia", "Hill", "Ito", "Jensen", "Khan",
+              "Lee", "Meyer", "Nunez", "Olsen", "Park", "Quinn", "Reyes", "Stone", "Turner")
 EMPLOYEE_DOMAIN = "northwind-demo.example"  # the demo company's own staff (ESAT respondents)
 
 NAME_HEAD = (
@@ -276,7 +281,8 @@ def _subscriptions(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame):
         if change is not None:
             periods.append((paid_start, change, plan_i, seats))
             if up:
-                if plan_i < 2 and rng.random() < 0.6:
+                top = 1 if a.segment == "SMB" else 2  # small businesses top out at Growth
+                if plan_i < top and rng.random() < 0.6:
                     plan_i, seats = plan_i + 1, seats
                 else:
                     seats = int(np.ceil(seats * rng.uniform(1.2, 1.8)))
@@ -427,6 +433,20 @@ def _calibrate(x: np.ndarray, month: np.ndarray, target: np.ndarray) -> np.ndarr
     return a[month] + x
 
 
+NPS_SIGMA = 1.4  # answer noise around a respondent's expected score (0–10 points)
+
+
+def _nps_level(x: np.ndarray, target: float, sigma: float) -> float:
+    """The level c for which scores round(c + x + noise) give an expected NPS of ``target``."""
+    lo, hi = -5.0, 20.0
+    for _ in range(50):  # bisection: expected NPS rises with c
+        c = (lo + hi) / 2
+        promoters = 1 - ndtr((8.5 - c - x) / sigma)  # rounds to 9 or 10
+        detractors = ndtr((6.5 - c - x) / sigma)  # rounds to 0..6
+        lo, hi = (c, hi) if 100 * (promoters - detractors).mean() < target else (lo, c)
+    return (lo + hi) / 2
+
+
 def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: pd.DataFrame) -> pd.DataFrame:
     parts: list[pd.DataFrame] = []
     solved = tk[tk["_solved_s"] >= 0]
@@ -521,8 +541,11 @@ def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: 
         ri = np.repeat(idx, k)
         nr = len(ri)
         rocky = ~np.isnan(churned[ri]) & (churned[ri] - wave < 120 * DAY)
-        latent = (8.45 + 0.25 * mi / (MONTHS - 1) - 0.9 * z[ri] - 6.0 * reopen_share[ri] - 1.5 * rocky
-                  - 0.8 * cal.incident[mi] + rng.normal(0, 1.4, nr))
+        x = -0.9 * z[ri] - 6.0 * reopen_share[ri] - 1.5 * rocky
+        # Company NPS drifts from ~24 to ~40, ~12 in the incident quarter: the wave's level is solved so
+        # the expected NPS hits that, while who is a detractor still follows their own ticket experience.
+        target = 12.0 if cal.incident[mi] else 24.0 + 16.0 * mi / (MONTHS - 1)
+        latent = _nps_level(x, target, NPS_SIGMA) + x + rng.normal(0, NPS_SIGMA, nr)
         sc = np.clip(np.round(latent), 0, 10)
         t_sub = wave + rng.integers(0, 20 * DAY, nr)
         who = np.array(FIRST_NAMES)[rng.integers(len(FIRST_NAMES), size=nr)]
@@ -555,12 +578,16 @@ def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: 
     parts.extend(nps_rows)
 
     # ESAT (1–5): a quarterly employee pulse of the support and success team; no account.
+    # The whole company (~60 people) is asked, so a quarter has enough answers to read.
+    others = [f"{f} {STAFF_LAST[(i + 3 * (i // len(STAFF_FIRST))) % len(STAFF_LAST)]}"
+              for i, f in enumerate(STAFF_FIRST * 2)]
     staff = [n.lower().replace(" ", ".") + "@" + EMPLOYEE_DOMAIN
-             for n in (*AGENTS, *LEADS, *(o for v in OWNERS.values() for o in v))]
+             for n in (*AGENTS, *LEADS, *(o for v in OWNERS.values() for o in v), *others)]
     for mi in range(2, MONTHS, 3):
         who = [s for s in staff if rng.random() < 0.85]
         ne = len(who)
-        sc = np.clip(np.round(3.9 + 0.3 * mi / (MONTHS - 1) - 0.7 * cal.incident[mi] + rng.normal(0, 0.9, ne)), 1, 5)
+        # The support team feels the incident quarter too (more load, more escalations).
+        sc = np.clip(np.round(4.25 + 0.3 * mi / (MONTHS - 1) - 0.8 * cal.incident[mi] + rng.normal(0, 0.9, ne)), 1, 5)
         parts.append(
             pd.DataFrame(
                 {
@@ -618,10 +645,13 @@ def build_demo(end_month: dt.date | None = None, seed: int = 7) -> dict[str, pd.
     acc["churn_reason"] = churn_reason
     tk = _tickets(rng, cal, acc)
     resp = _responses(rng, cal, acc, tk)
-    accounts = acc.assign(
-        created_at=_ts(acc["_created"].to_numpy()), churned_at=_ts(_churn_seconds(acc))
-    )
     sub_df = pd.DataFrame(subs)
+    accounts = acc.assign(
+        created_at=_ts(acc["_created"].to_numpy()),
+        churned_at=_ts(_churn_seconds(acc)),
+        # the plan the customer is on now (or left on), after upgrades and downgrades
+        plan=acc["account_id"].map(sub_df.groupby("account_id")["plan"].last()).fillna(acc["plan"]),
+    )
     sub_df["started_at"] = _ts(sub_df["started_at"].to_numpy())
     sub_df["ended_at"] = _ts(sub_df["ended_at"].to_numpy(dtype="float64"))
     ren_df = pd.DataFrame(ren)
