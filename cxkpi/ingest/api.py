@@ -1,0 +1,330 @@
+"""The importer's library API (the Data page and the CLI call this; no streamlit here).
+
+    p = preview(data, "zendesk.csv", engine=engine)   # nothing written
+    p.questions / p.problems / p.rows                 # show, ask, fix
+    p = preview(data, "zendesk.csv", answers={"dayfirst": "yes"}, engine=engine)
+    report = commit(engine, p)                        # one transaction; a repeat is a no-op
+    remove_load(engine, report.load_id)               # back to exactly the state before
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from cxkpi.ingest import load as _load
+from cxkpi.ingest.detect import detect, near_misses
+from cxkpi.ingest.mapping import (
+    Mapped,
+    Suggestion,
+    apply_source,
+    find_mapping,
+    save_mapping,
+    source_from_spec,
+    suggest_mapping,
+)
+from cxkpi.ingest.problems import Problem, Problems, Question
+from cxkpi.ingest.read import RawTable, ReadError, read_table
+from cxkpi.ingest.validate import validate
+from cxkpi.sources import all_sources, get_source
+from cxkpi.sources.base import Field, Source, norm
+
+__all__ = [
+    "LoadReport", "Preview", "Problem", "Question", "commit", "ingest_file", "list_sources", "load_mapping_file",
+    "preview", "remove_load", "save_mapping", "suggest_mapping", "template_csv",
+]
+
+SAMPLE_ROWS = 20
+
+
+@dataclass
+class Preview:
+    """What a file would load, before anything is written."""
+
+    file_name: str
+    sha256: str
+    source: str | None  # recognized (or forced / mapped) source name; None = not recognized
+    source_label: str | None
+    tables: list[str]
+    mapping: dict[str, dict[str, str]]  # table -> canonical column -> export header
+    questions: list[Question]
+    problems: list[Problem]
+    rows: pd.DataFrame  # a few mapped rows of the main table
+    row_count: int  # data rows in the file
+    rows_to_load: dict[str, int] = field(default_factory=dict)
+    rows_left_out: int = 0
+    suggestion: Suggestion | None = None  # for an unrecognized file: a proposed mapping to confirm
+    already_loaded: int | None = None  # load id of an active load of the same bytes
+    read_info: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    _mapped: Mapped | None = field(default=None, repr=False)
+    _system: str | None = field(default=None, repr=False)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """Loadable as is: recognized or mapped, no errors, no open questions."""
+        return self._mapped is not None and not self.errors and not self.questions
+
+
+@dataclass
+class LoadReport:
+    file_name: str
+    source: str | None
+    tables: list[str]
+    rows_added: int = 0
+    rows_updated: int = 0
+    rows_unchanged: int = 0
+    rows_rejected: int = 0  # rows not loaded: left out with a warning, or every row of a rejected file
+    load_id: int | None = None
+    already_loaded: bool = False
+    rejected: bool = False
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["problems"] = [p.to_dict() for p in self.problems]
+        d["questions"] = [q.to_dict() for q in self.questions]
+        return d
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def list_sources() -> list[Source]:
+    return all_sources()
+
+
+def template_csv(table: str) -> str:
+    """The downloadable template of a canonical table: its header and one example row."""
+    from cxkpi.sources.canonical import template_header
+
+    header = template_header(table)
+    example = _EXAMPLES.get(table, {})
+    buf = io.StringIO()
+    pd.DataFrame([{h: example.get(h, "") for h in header}], columns=header).to_csv(buf, index=False)
+    return buf.getvalue()
+
+
+_EXAMPLES: dict[str, dict[str, str]] = {
+    "accounts": {"account_id": "C001", "name": "Northwind Traders", "email": "billing@northwind.example",
+                 "domain": "northwind.example", "segment": "Enterprise", "region": "EMEA", "plan": "Enterprise",
+                 "owner": "Dana Reyes", "created_at": "2024-01-15"},
+    "subscriptions": {"subscription_id": "S001", "account_id": "C001", "plan": "Enterprise", "amount": "1200.00",
+                      "currency": "USD", "interval": "month", "interval_count": "1", "quantity": "1",
+                      "discount": "0", "status": "active", "started_at": "2024-01-15"},
+    "payments": {"payment_id": "P001", "account_id": "C001", "amount": "1200.00", "currency": "USD",
+                 "paid_at": "2025-01-15", "status": "paid"},
+    "renewals": {"renewal_id": "R001", "account_id": "C001", "due_date": "2025-12-31", "outcome": "open",
+                 "amount": "14400.00", "currency": "USD"},
+    "tickets": {"ticket_id": "T001", "account_id": "C001", "channel": "email", "created_at": "2025-03-04 10:22:11",
+                "first_reply_minutes": "45", "solved_at": "2025-03-05 09:00:00", "status": "solved",
+                "reopens": "0", "agent_replies": "1", "handle_minutes": "12", "satisfaction": "good"},
+    "responses": {"response_id": "A001", "survey": "Support CSAT", "kind": "csat", "score": "5", "scale_min": "1",
+                  "scale_max": "5", "submitted_at": "2025-03-05 12:00:00", "account_id": "C001",
+                  "comment": "Quick answer", "channel": "email"},
+    "costs": {"date": "2025-03-01", "category": "CS tooling", "amount": "450.00", "currency": "USD"},
+}
+
+
+def load_mapping_file(path: str | Path) -> dict[str, Any]:
+    """Read a mapping TOML (docs/ingest.md): table, [columns], [values.<column>], [options], [answers]."""
+    p = Path(path)
+    with p.open("rb") as fh:
+        spec = tomllib.load(fh)
+    spec.setdefault("name", p.stem)
+    if "columns" not in spec and "source" not in spec and "options" not in spec and "answers" not in spec:
+        raise ValueError(f"{p}: a mapping needs `table` and [columns], or `source`, [options] or [answers]")
+    if spec.get("columns") and not spec.get("table") and not spec.get("source"):
+        raise ValueError(f"{p}: [columns] needs `table = \"tickets\"` (or another canonical table)")
+    return spec
+
+
+def _source_for(spec: dict[str, Any], raw: RawTable) -> Source:
+    """A mapping spec: a custom source from [columns], or a registered source with column overrides."""
+    if spec.get("source"):
+        base = get_source(spec["source"])
+        overrides = {c: Field(names=(h,) if isinstance(h, str) else tuple(h))
+                     for c, h in (spec.get("columns") or {}).items()}
+        if not overrides:
+            return base
+        cols = dict(base.columns)
+        for c, f in overrides.items():
+            old = cols.get(c)
+            cols[c] = dataclasses.replace(old, names=f.names) if old else f
+        return dataclasses.replace(base, columns=cols)
+    return source_from_spec(spec, name=f"mapping:{spec.get('name', 'mapping')}")
+
+
+def preview(
+    data: bytes,
+    file_name: str,
+    *,
+    source: str | None = None,
+    mapping: dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
+    engine: sa.Engine | None = None,
+    progress: Any = None,
+    sheet: str | None = None,
+    dayfirst: bool | str | None = None,
+) -> Preview:
+    """Read, recognize (or map), type and validate a file. Nothing is written."""
+    sha = sha256_of(data)
+    problems = Problems(file_name)
+    empty = Preview(file_name, sha, None, None, [], {}, [], problems, pd.DataFrame(), 0)
+    try:
+        raw = read_table(data, file_name, sheet=sheet, progress=progress)
+    except ReadError as e:
+        problems.add("error", str(e))
+        return empty
+    empty.row_count = len(raw.rows)
+    empty.read_info = {"encoding": raw.encoding, "delimiter": raw.delimiter, "sheet": raw.sheet,
+                       "sheets": raw.sheets, "footer_dropped": raw.footer_dropped,
+                       "header_rows": 1 + len(raw.extra_header_rows), "first_data_line": raw.first_data_line,
+                       "header": list(raw.header)}
+    for w in raw.warnings:
+        problems.add("warning", w)
+    spec = dict(mapping or {})
+    src: Source | None = None
+    try:
+        if spec.get("columns") or spec.get("source"):
+            src = _source_for(spec, raw)
+        elif source:
+            src = get_source(source)
+        else:
+            found = detect(raw)
+            if found:
+                src = found[0].source
+            else:
+                saved = find_mapping(engine, raw.header)
+                if saved:
+                    spec = {**saved[1], **{k: v for k, v in spec.items() if v}}
+                    src = _source_for(dict(saved[1], name=saved[0]), raw)
+    except (KeyError, ValueError) as e:
+        problems.add("error", str(e).strip("'\""))
+        return empty
+    if src is None:
+        sug = suggest_mapping(raw)
+        near = near_misses(raw)
+        hint = ""
+        if near:
+            hint = " Closest known export: " + "; ".join(
+                f"{m.source.label} (missing {', '.join(repr(x) for x in m.missing)})" for m in near[:2]) + "."
+        problems.add("error", "this export is not one cxkpi recognizes. Confirm the suggested column mapping "
+                     f"(table {sug.table}) on the Data page, or pass a mapping file (cxkpi ingest --mapping "
+                     f"FILE.toml; see docs/ingest.md).{hint}")
+        empty.suggestion = sug
+        return empty
+    if source and not spec.get("columns"):
+        missing = [alts[0] for alts in src.required if not any(norm(a) in {norm(h) for h in raw.column_names()}
+                                                                for a in alts)]
+        if missing:
+            problems.add("error", f"this file does not look like {src.label}: no column "
+                         f"{', '.join(repr(m) for m in missing)}.")
+            return empty
+    if src.header_rows and src.header_rows != 1 + len(raw.extra_header_rows):
+        raw = read_table(data, file_name, header_rows=src.header_rows, sheet=sheet)
+    options = dict(spec.get("options") or {})
+    if spec.get("values"):
+        options["values"] = spec["values"]
+    if dayfirst not in (None, "auto"):
+        options["dayfirst"] = dayfirst
+    options["answers"] = {**(spec.get("answers") or {}), **(answers or {})}
+    mapped = apply_source(src, raw, options)
+    validate(mapped)
+    problems.extend(mapped.problems)
+    main = mapped.tables.get(src.table, pd.DataFrame())
+    shown = main.drop(columns=[c for c in ("_column",) if c in main.columns]).head(SAMPLE_ROWS)
+    prev = Preview(
+        file_name=file_name, sha256=sha, source=src.name, source_label=src.label, tables=list(mapped.tables),
+        mapping=mapped.mapping, questions=mapped.questions, problems=problems, rows=shown,
+        row_count=len(raw.rows), rows_to_load={t: len(d) for t, d in mapped.tables.items()},
+        rows_left_out=mapped.skipped, read_info=empty.read_info, options=options,
+        _mapped=mapped, _system=src.system,
+    )
+    if engine is not None:
+        with engine.connect() as conn:
+            prev.already_loaded = _load.active_load_with(conn, sha)
+    return prev
+
+
+def commit(engine: sa.Engine, p: Preview, *, is_demo: bool = False) -> LoadReport:
+    """Load a previewed file in one transaction. A preview with errors or open questions changes nothing."""
+    rep = LoadReport(p.file_name, p.source, list(p.tables), problems=list(p.problems), questions=list(p.questions))
+    if not p.ok or p._mapped is None:
+        rep.rejected = True
+        rep.rows_rejected = p.row_count
+        return rep
+    m = p._mapped
+    tables = {t: df.drop(columns=[c for c in df.columns if c.startswith("_")]) for t, df in m.tables.items()}
+    meta = {"source": p.source, "columns": p.mapping,
+            "options": {k: v for k, v in p.options.items() if k != "values" or v},
+            "read": p.read_info}
+    warnings = [w.to_dict() for w in p.warnings]
+    res = _load.load_tables(engine, tables, system=p._system or "custom", file_name=p.file_name, sha256=p.sha256,
+                            source=p.source or "mapping", mapping=meta, warnings=warnings, is_demo=is_demo)
+    rep.seconds = res.seconds
+    rep.rows_rejected = m.skipped
+    if res.already_loaded:
+        rep.already_loaded = True
+        rep.load_id = res.previous_load_id
+        return rep
+    rep.load_id = res.load_id
+    rep.counts = {t: vars(c) for t, c in res.counts.items()}
+    rep.rows_added = sum(c.added for c in res.counts.values())
+    rep.rows_updated = sum(c.updated for c in res.counts.values())
+    rep.rows_unchanged = sum(c.unchanged for c in res.counts.values())
+    return rep
+
+
+def remove_load(engine: sa.Engine, load_id: int) -> dict[str, int]:
+    """Remove one load and restore what it replaced (see cxkpi.ingest.load.remove_load)."""
+    return _load.remove_load(engine, load_id)
+
+
+def ingest_file(
+    engine: sa.Engine,
+    path_or_bytes: str | Path | bytes,
+    file_name: str | None = None,
+    **kw: Any,
+) -> LoadReport:
+    """preview + commit in one call (scripts, tests, the CLI)."""
+    if isinstance(path_or_bytes, bytes):
+        data, name = path_or_bytes, file_name or "upload.csv"
+    else:
+        path = Path(path_or_bytes)
+        data, name = path.read_bytes(), file_name or path.name
+    p = preview(data, name, engine=engine, **kw)
+    if p.already_loaded is not None:
+        return LoadReport(name, p.source, list(p.tables), load_id=p.already_loaded, already_loaded=True,
+                          problems=list(p.problems))
+    return commit(engine, p)
+
+
+def confirm_mapping(engine: sa.Engine, p: Preview, name: str, spec: dict[str, Any]) -> str:
+    """Save a mapping the user confirmed (e.g. p.suggestion.spec(), edited) so that a file with the same
+    header maps itself next time. Returns the header signature."""
+    return save_mapping(engine, name, p.read_info.get("header") or [], spec["table"], spec)

@@ -1,0 +1,138 @@
+"""`cxkpi ingest | sources | loads | remove` (argument parsing lives in cxkpi/cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from cxkpi.store.engine import make_engine
+
+
+def _out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _how_to_answer(q: Any, mapping_used: bool) -> str:
+    if q.id == "dayfirst":
+        return "answer with --dayfirst yes (day first, 04/03 = 4 March) or --dayfirst no"
+    return (f"answer in a mapping file and pass it with --mapping FILE.toml:\n"
+            f"        [answers]\n        {json.dumps(q.id, ensure_ascii=False)} = \"{q.choices[0]}\"   "
+            f"# one of {', '.join(q.choices)}")
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from cxkpi.ingest.api import LoadReport, commit, load_mapping_file, preview, save_mapping
+
+    engine = make_engine(args.db)
+    spec: dict[str, Any] | None = None
+    if args.mapping:
+        try:
+            spec = load_mapping_file(args.mapping)
+        except (OSError, ValueError) as e:
+            _out(f"cannot use mapping {args.mapping}: {e}")
+            return 2
+    dayfirst = {"yes": True, "no": False}.get(args.dayfirst)
+    reports: list[LoadReport] = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            rep = LoadReport(path.name, None, [], rejected=True)
+            from cxkpi.ingest.problems import Problem
+
+            rep.problems = [Problem(path.name, None, None, None, f"cannot read the file: {e.strerror}")]
+            reports.append(rep)
+            continue
+        p = preview(data, path.name, source=args.source, mapping=spec, engine=engine, sheet=args.sheet,
+                    dayfirst=dayfirst)
+        if p.already_loaded is not None:
+            rep = LoadReport(path.name, p.source, list(p.tables), load_id=p.already_loaded, already_loaded=True)
+        else:
+            rep = commit(engine, p)
+            if not rep.rejected and spec and spec.get("columns") and p.read_info.get("header"):
+                save_mapping(engine, str(spec.get("name", "mapping")), p.read_info["header"],
+                             p._mapped.source.table if p._mapped else spec["table"], spec)
+        rep.source_label = p.source_label  # type: ignore[attr-defined]
+        reports.append(rep)
+    if args.format == "json":
+        _out(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2, default=str))
+    else:
+        for r in reports:
+            _print_report(r, mapping_used=bool(spec))
+    return 1 if any(r.rejected for r in reports) else 0
+
+
+def _print_report(r: Any, mapping_used: bool) -> None:
+    label = getattr(r, "source_label", None)
+    src = f"{label} ({r.source})" if label else (r.source or "not recognized")
+    if r.already_loaded:
+        _out(f"{r.file_name}: {src} — already loaded (load {r.load_id}), nothing changed")
+        return
+    if r.rejected:
+        errors = [p for p in r.problems if p.severity == "error"]
+        _out(f"{r.file_name}: {src} — REJECTED, nothing was changed ({len(errors)} error(s), "
+             f"{len(r.questions)} question(s))")
+        for p in r.problems:
+            _out("  " + p.text())
+        for q in r.questions:
+            _out(f"  question: {q.prompt}\n      {_how_to_answer(q, mapping_used)}")
+        return
+    parts = [f"{t}: {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged"
+             for t, c in r.counts.items()]
+    _out(f"{r.file_name}: {src} → {'; '.join(parts)}; {r.rows_rejected} row(s) left out [load {r.load_id}]")
+    for p in r.warnings:
+        _out("  " + p.text())
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    from cxkpi.sources import all_sources
+
+    srcs = all_sources()
+    if getattr(args, "format", "table") == "json":
+        _out(json.dumps([{"name": s.name, "table": "+".join(s.tables), "system": s.system, "label": s.label}
+                         for s in srcs], ensure_ascii=False, indent=2))
+        return 0
+    w = max(len(s.name) for s in srcs)
+    tw = max(len("+".join(s.tables)) for s in srcs)
+    for s in srcs:
+        _out(f"{s.name:<{w}}  {'+'.join(s.tables):<{tw}}  {s.label}")
+    return 0
+
+
+def cmd_loads(args: argparse.Namespace) -> int:
+    from cxkpi.store.loads import list_loads
+
+    engine = make_engine(args.db)
+    with engine.connect() as conn:
+        rows = list_loads(conn)
+    if args.format == "json":
+        _out(json.dumps([{k: v for k, v in r.items() if k not in ("mapping", "warnings")} for r in rows],
+                        default=str, indent=2))
+        return 0
+    if not rows:
+        _out("no loads yet — `cxkpi ingest FILE` or `cxkpi demo`")
+        return 0
+    for r in rows:
+        when = r["loaded_at"].strftime("%Y-%m-%d %H:%M") if r["loaded_at"] else ""
+        _out(f"{r['load_id']:>5}  {r['status']:<7}  {when}  {r['source']:<24}  {r['table_name']:<20}  "
+             f"{r['rows']:>6} rows ({r['rows_added']} added, {r['rows_updated']} updated)  {r['file_name']}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from cxkpi.ingest.api import remove_load
+
+    engine = make_engine(args.db)
+    try:
+        summary = remove_load(engine, args.load_id)
+    except LookupError as e:
+        _out(str(e))
+        return 1
+    parts = [f"{t}: {n} removed, {summary.get(t + '_restored', 0)} earlier version(s) restored"
+             for t, n in summary.items() if not t.endswith("_restored")]
+    _out(f"load {args.load_id} removed" + (" — " + "; ".join(parts) if parts else " (it had no rows left)"))
+    return 0

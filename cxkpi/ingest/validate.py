@@ -1,0 +1,167 @@
+"""Checks on mapped rows before anything is written. Errors reject the whole file; warnings do not.
+
+Rules (docs/ingest.md):
+- a mapping without a column for a table's required field is an error (file level);
+- a row without a key or a required value is left out with a warning (e.g. a response with no date);
+- the same key twice in one file is an error (which row is right?);
+- a score outside its declared scale is an error (a 0–10 answer is not a 1–5 answer);
+- a later timestamp before the row's created_at (solved/first reply before creation) is a warning, and
+  that timestamp is cleared so no negative duration reaches a metric; a negative duration likewise;
+- unknown interval / outcome / kind values are errors; an id mangled by Excel ('2,15E+14') is an error.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cxkpi.ingest import values as V
+from cxkpi.ingest.mapping import KINDS, REQUIRED, Mapped
+from cxkpi.ingest.problems import Problem, Problems
+from cxkpi.store.schema import NATURAL_KEYS
+
+__all__ = ["Problem", "Problems", "validate"]
+
+INTERVALS = {"day", "week", "month", "quarter", "year"}
+_INTERVAL_WORDS = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year",
+                   "annual": "year", "annually": "year", "months": "month", "years": "year", "days": "day",
+                   "weeks": "week", "quarters": "quarter", "mese": "month", "anno": "year", "月": "month",
+                   "年": "year"}
+OUTCOMES = {"renewed", "churned", "open"}
+# Later timestamp -> the one it cannot precede.
+ORDER = {
+    "tickets": [("first_reply_at", "created_at"), ("solved_at", "created_at")],
+    "subscriptions": [("ended_at", "started_at")],
+    "accounts": [("churned_at", "created_at")],
+}
+
+
+def _origin(m: Mapped, table: str, col: str) -> str | None:
+    return m.mapping.get(table, {}).get(col)
+
+
+def validate(m: Mapped) -> Mapped:
+    """Check every table of `m` in place (rows may be dropped, values cleared); returns m."""
+    for table, df in list(m.tables.items()):
+        m.tables[table] = _table(m, table, df)
+    return m
+
+
+def _rows(df: pd.DataFrame, mask: pd.Series | np.ndarray) -> list[int]:
+    return [int(r) for r in df.loc[np.asarray(mask, dtype=bool), "_row"]]
+
+
+def _col_of(df: pd.DataFrame, m: Mapped, table: str, col: str) -> list[str | None] | str | None:
+    if col == "score" and "_column" in df:
+        return None  # per-row column names: handled by the caller
+    return _origin(m, table, col)
+
+
+def _table(m: Mapped, table: str, df: pd.DataFrame) -> pd.DataFrame:
+    p = m.problems
+    key = [c for c in NATURAL_KEYS[table] if c != "system"]
+    # 1. required columns present in the mapping
+    for col in REQUIRED[table]:
+        if col not in df.columns:
+            if df.empty and m.problems.errors:
+                continue
+            p.add("error", f"no column for {table}.{col}. Map it (a mapping file's [columns] {col} = \"<header>\") "
+                  f"or use the cxkpi template for {table}.")
+    if p.errors and any(c not in df.columns for c in REQUIRED[table]):
+        return df
+    df = df.copy()
+    # 2. mangled ids
+    for k in key:
+        s = df[k].astype(object)
+        mangled = s.map(lambda v: isinstance(v, str) and V.looks_mangled_id(v))
+        if mangled.any():
+            p.cells("error", "this id was turned into scientific notation by Excel, so rows cannot be told apart. "
+                    "Export again and upload the file without opening it in Excel (or format the column as Text).",
+                    _rows(df, mangled), list(s[mangled]), _origin(m, table, k))
+    # 3. rows without a key or required value: left out with a warning
+    for col in REQUIRED[table]:
+        missing = df[col].isna() | df[col].map(lambda v: isinstance(v, str) and v.strip() == "")
+        if missing.any():
+            what = "key" if col in key else "value"
+            p.cells("warning", f"no {col} ({what}); this row is not loaded.", _rows(df, missing),
+                    [""] * int(missing.sum()), _origin(m, table, col) or col)
+            m.skipped += int(missing.sum())
+            df = df[~missing]
+    # 4. duplicates inside the file
+    if not df.empty:
+        dup = df.duplicated(subset=key, keep=False)
+        if dup.any():
+            groups = df[dup].groupby(key, sort=False)["_row"].apply(list)
+            for k, rows in list(groups.items())[:20]:
+                p.add("error", f"the same {'/'.join(key)} appears on rows {', '.join(map(str, rows))}; each row "
+                      "must be unique. Remove the duplicate rows (or map a column that tells them apart).",
+                      row=rows[1], column=_origin(m, table, key[-1]), value=k if not isinstance(k, tuple) else "/".join(k))
+    # 5. value domains
+    if table == "subscriptions":
+        iv = df["interval"].map(lambda v: _INTERVAL_WORDS.get(v, v) if isinstance(v, str) else v)
+        df["interval"] = iv
+        bad = iv.notna() & ~iv.isin(INTERVALS)
+        if bad.any():
+            p.cells("error", "is not a billing interval (day, week, month, quarter, year).", _rows(df, bad),
+                    list(iv[bad]), _origin(m, table, "interval"))
+        if "discount" in df:
+            d = df["discount"]
+            pct = d > 1
+            df.loc[pct, "discount"] = d[pct] / 100.0  # '20' in a discount column means 20 %
+            bad = (df["discount"] < 0) | (df["discount"] > 1)
+            if bad.any():
+                p.cells("error", "discount must be a fraction 0–1 or a percentage 0–100.", _rows(df, bad),
+                        list(d[bad]), _origin(m, table, "discount"))
+    if table == "renewals":
+        bad = df["outcome"].notna() & ~df["outcome"].isin(OUTCOMES)
+        if bad.any():
+            p.cells("error", "outcome must be renewed, churned or open.", _rows(df, bad), list(df["outcome"][bad]),
+                    _origin(m, table, "outcome"))
+    if table == "responses":
+        df = _responses(m, df)
+    # 6. impossible order of timestamps: warning, the later one cleared
+    for later, first in ORDER.get(table, []):
+        if later in df and first in df:
+            bad = df[later].notna() & df[first].notna() & (df[later] < df[first])
+            if bad.any():
+                p.cells("warning", f"{later} is before {first}; {later} was left empty for this row (check the "
+                        "export's time zones).", _rows(df, bad), [str(v) for v in df.loc[bad, later]],
+                        _origin(m, table, later))
+                df.loc[bad, later] = pd.NaT
+    for dur in ("first_reply_minutes", "handle_minutes"):
+        if dur in df:
+            bad = df[dur] < 0
+            if bad.any():
+                p.cells("warning", "a negative duration was left empty.", _rows(df, bad), list(df.loc[bad, dur]),
+                        _origin(m, table, dur))
+                df.loc[bad, dur] = np.nan
+    for cnt in ("reopens", "agent_replies", "quantity", "interval_count"):
+        if cnt in df:
+            bad = df[cnt] < 0
+            if bad.any():
+                p.cells("error", "cannot be negative.", _rows(df, bad), list(df.loc[bad, cnt]), _origin(m, table, cnt))
+    return df
+
+
+def _responses(m: Mapped, df: pd.DataFrame) -> pd.DataFrame:
+    p = m.problems
+    kind = df["kind"]
+    bad = kind.notna() & ~kind.isin(KINDS)
+    if bad.any():
+        p.cells("error", f"kind must be one of {', '.join(KINDS)}.", _rows(df, bad), list(kind[bad]),
+                _origin(m, "responses", "kind"))
+    lo, hi = pd.to_numeric(df["scale_min"]), pd.to_numeric(df["scale_max"])
+    bad_scale = lo.notna() & hi.notna() & (lo >= hi)
+    if bad_scale.any():
+        p.cells("error", "scale_min must be below scale_max.", _rows(df, bad_scale), list(lo[bad_scale]),
+                _origin(m, "responses", "scale_min"))
+    score = pd.to_numeric(df["score"])
+    out = score.notna() & lo.notna() & hi.notna() & ((score < lo) | (score > hi))
+    if out.any():
+        cols = df["_column"] if "_column" in df else pd.Series(_origin(m, "responses", "score"), index=df.index)
+        for col, part in df[out].groupby(cols[out].fillna(""), sort=False):
+            scale = f"{part['scale_min'].iloc[0]:g}–{part['scale_max'].iloc[0]:g}"
+            p.cells("error", f"is outside this question's {scale} scale. Fix the answer, or if the question really "
+                    "uses another scale say so in a mapping file ([options] scale_min/scale_max, or [answers]).",
+                    [int(r) for r in part["_row"]], [f"{v:g}" for v in part["score"]], col or None)
+    return df
