@@ -199,6 +199,7 @@ def _subscriptions(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame):
     subs: list[dict] = []
     renewals: list[dict] = []
     churned_at: list[int | None] = []
+    gaps: dict[str, tuple[int, int]] = {}  # reactivated accounts: not a customer between these instants
     churn_reason: list[str | None] = []
     base_hazard = {"SMB": 0.022, "Mid-market": 0.012, "Enterprise": 0.006}  # monthly, at friction 0
     intervals = (("month", 1), ("quarter", 1), ("year", 1))
@@ -302,11 +303,12 @@ def _subscriptions(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame):
         if react is not None:
             add(react, None, max(plan_i - 1, 0), max(1, int(seats * 0.7)), 0, "active", discount=0.0)
             churned_at.append(None)  # a customer again
+            gaps[a.account_id] = (churn, react)
             churn_reason.append(None)
         else:
             churned_at.append(churn if churns else None)
             churn_reason.append(reason)
-    return subs, renewals, churned_at, churn_reason
+    return subs, renewals, churned_at, churn_reason, gaps
 
 
 def _renewals(out: list[dict], cal: _Calendar, account_id: str, sub: dict, start: int, end: int | None) -> None:
@@ -359,12 +361,17 @@ def _tickets(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame) -> pd.
     n = len(ai)
     t = (t_from[ai] + rng.random(n) * span[ai]).astype(np.int64)
     t = np.minimum(t, cal.end - 60)
+    # no tickets while a reactivated account was away
+    away = (t >= acc["_gap_from"].to_numpy()[ai]) & (t < acc["_gap_to"].to_numpy()[ai])
+    ai, t = ai[~away], t[~away]
+    n = len(ai)
     order = np.lexsort((ai, t))
     ai, t = ai[order], t[order]
     m = cal.month_of(t)
     zt = z[ai]
     # Accounts in their last four months before churning have a rockier time.
-    rocky = (~np.isnan(churned[ai])) & (churned[ai] - t < 120 * DAY)
+    left = np.where(np.isnan(churned), acc["_gap_from"].to_numpy(), churned)[ai]  # reactivated: first exit
+    rocky = (~np.isnan(left)) & (t < left) & (left - t < 120 * DAY)
     incident = cal.incident[m]
 
     ch = rng.choice(4, size=n, p=[0.45, 0.30, 0.10, 0.15])  # email, chat, phone, web
@@ -533,7 +540,8 @@ def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: 
     nps_rows = []
     for mi in range(1, MONTHS, 3):
         wave = int(cal.bounds[mi]) + 4 * DAY
-        active = (created <= wave) & (np.isnan(churned) | (churned > wave))
+        away = (acc["_gap_from"].to_numpy() <= wave) & (wave < acc["_gap_to"].to_numpy())
+        active = (created <= wave) & (np.isnan(churned) | (churned > wave)) & ~away
         idx = np.flatnonzero(active & (rng.random(len(acc)) < 0.50))
         k = np.where(acc["segment"].to_numpy()[idx] == "Enterprise", 3, np.where(
             acc["segment"].to_numpy()[idx] == "Mid-market", 2, 1))
@@ -640,7 +648,9 @@ def build_demo(end_month: dt.date | None = None, seed: int = 7) -> dict[str, pd.
     rng = np.random.default_rng(seed)
     cal = _Calendar(end_month)
     acc = _accounts(rng, cal)
-    subs, ren, churned_at, churn_reason = _subscriptions(rng, cal, acc)
+    subs, ren, churned_at, churn_reason, gaps = _subscriptions(rng, cal, acc)
+    acc["_gap_from"] = acc["account_id"].map(lambda a: gaps.get(a, (np.nan, np.nan))[0]).astype("float64")
+    acc["_gap_to"] = acc["account_id"].map(lambda a: gaps.get(a, (np.nan, np.nan))[1]).astype("float64")
     acc["churned_at"] = pd.array(churned_at, dtype="Int64")
     acc["churn_reason"] = churn_reason
     tk = _tickets(rng, cal, acc)
