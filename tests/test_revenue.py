@@ -266,3 +266,14 @@ def test_the_bridge_agrees_with_the_scorecard_mrr_and_churn_rate(book: sa.Engine
         month = Period(row.month, (pd.Timestamp(row.month) + pd.offsets.MonthEnd(1)).date())
         assert compute(book, "mrr", month).value == pytest.approx(row.mrr_end), row.month
         assert compute(book, "churn_rate", month).value == pytest.approx(row.logo_churn), row.month
+
+
+def test_time_zone_and_currency_default_to_the_workspace_settings(engine: sa.Engine) -> None:
+    from cxkpi.settings import WorkspaceSettings, save_settings
+
+    _load(engine, [_sub("tz", "T", 50, D(2024, 12, 31, 23, 30)), _sub("eu", "U", 9, D(2024, 12, 1), currency="EUR")])
+    save_settings(engine, WorkspaceSettings(timezone="Europe/Berlin", currency="USD"))
+    df = mrr_movements(engine, JAN, JAN)  # Berlin months, USD only — as in the previous test
+    assert (df["mrr_start"].iloc[0], df["new"].iloc[0]) == (0.0, 50.0)
+    assert df.attrs["timezone"] == "Europe/Berlin" and df.attrs["currency"] == "USD"
+    assert cohort_retention(engine, JAN, JAN)["customers"].tolist() == [1]  # T, in Berlin's January

@@ -47,6 +47,16 @@ def _instant(day: dt.date, timezone: str) -> dt.datetime:
     return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
+def _workspace(engine: sa.Engine, timezone: str | None, currency: str | None) -> tuple[str, str | None]:
+    """Time zone and reporting currency: the arguments, else the saved workspace settings."""
+    if timezone is not None and currency is not None:
+        return timezone, currency
+    from cxkpi.settings import get_settings  # late: settings imports benchmarks, keep metrics light
+
+    ws = get_settings(engine)
+    return timezone or ws.timezone, currency or ws.currency
+
+
 def _wanted(filters: Any, attr: str) -> list[str] | None:
     # getattr keeps us independent of the registry's Filters class: any object with these attributes works
     want = getattr(filters, attr, None) if filters is not None else None
@@ -129,7 +139,7 @@ def mrr_movements(
     end_month: dt.date,
     filters: Any = None,
     *,
-    timezone: str = "UTC",
+    timezone: str | None = None,
     currency: str | None = None,
 ) -> pd.DataFrame:
     """One row per calendar month: MRR at its start and end and the movements between them.
@@ -137,7 +147,9 @@ def mrr_movements(
     Columns: month, mrr_start, new, expansion, contraction, churned, reactivation, mrr_end (contraction
     and churned are negative; mrr_start + the five movements == mrr_end to the cent), customers_start,
     customers_end, customers_lost, logo_churn, revenue_churn (gross), net_revenue_churn, nrr.
+    timezone / currency default to the workspace settings (cxkpi.settings).
     """
+    timezone, currency = _workspace(engine, timezone, currency)
     months = month_starts(start_month, end_month)
     instants = [_instant(m, timezone) for m in [*months, _add_months(months[-1], 1)]]
     subs = _subscriptions(filters, currency)
@@ -243,7 +255,7 @@ def cohort_retention(
     filters: Any = None,
     basis: Literal["logo", "revenue"] = "logo",
     *,
-    timezone: str = "UTC",
+    timezone: str | None = None,
     currency: str | None = None,
 ) -> pd.DataFrame:
     """Cohorts (first month at whose end the customer had MRR) × months since then → % retained.
@@ -251,10 +263,11 @@ def cohort_retention(
     One row per cohort month in [start_month, end_month]: cohort, customers, mrr (the cohort's MRR at the
     end of its first month), then columns 0, 1, 2 … = % of the cohort's customers with MRR > 0 (logo) or
     % of its first-month MRR (revenue, can exceed 100 with expansion) at the end of month cohort + k.
-    Cells after end_month are NaN.
+    Cells after end_month are NaN. timezone / currency default to the workspace settings.
     """
     if basis not in ("logo", "revenue"):
         raise ValueError(f"basis must be 'logo' or 'revenue', not {basis!r}")
+    timezone, currency = _workspace(engine, timezone, currency)
     months = month_starts(start_month, end_month)
     subs = _subscriptions(filters, currency)
     with engine.connect() as conn:
