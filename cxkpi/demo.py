@@ -202,7 +202,7 @@ def _subscriptions(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame):
     gaps: dict[str, tuple[int, int]] = {}  # reactivated accounts: not a customer between these instants
     churn_reason: list[str | None] = []
     base_hazard = {"SMB": 0.022, "Mid-market": 0.012, "Enterprise": 0.006}  # monthly, at friction 0
-    intervals = (("month", 1), ("quarter", 1), ("year", 1))
+    intervals = ("month", "quarter", "year")
     for a in (SimpleNamespace(**r) for r in acc.to_dict("records")):  # itertuples renames _columns
         created, z = a._created, a._friction
         plan_i, seats, iv = PLANS.index(a.plan), a._seats, a._interval
@@ -222,7 +222,7 @@ def _subscriptions(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame):
                     "plan": PLANS[plan_i],
                     "amount": round(unit, 2) if amount is None else amount,
                     "currency": "USD",
-                    "interval": intervals[iv][0],
+                    "interval": intervals[iv],
                     "interval_count": 1,
                     "quantity": float(seats),
                     "discount": discount,
