@@ -223,11 +223,13 @@ def remove_load(engine: sa.Engine, load_id: int) -> dict[str, int]:
             mine = h.alias("mine")  # this load's own versions that a later load replaced
             later_replaced = sa.exists(sa.select(1).select_from(mine).where(
                 mine.c.load_id == load_id, _key_match(mine, h, table)))
-            removed = conn.execute(sa.delete(t).where(t.c.load_id == load_id)).rowcount or 0
+            # Counted up front: drivers disagree on rowcount for INSERT … SELECT (PostgreSQL gives -1).
+            removed = conn.execute(sa.select(sa.func.count()).select_from(t).where(t.c.load_id == load_id)).scalar()
+            back = sa.and_(h.c.replaced_by_load == load_id, ~later_replaced)
+            restored = conn.execute(sa.select(sa.func.count()).select_from(h).where(back)).scalar()
+            conn.execute(sa.delete(t).where(t.c.load_id == load_id))
             # Versions this load replaced whose replacement was still current: back into the table.
-            restored = conn.execute(sa.insert(t).from_select(
-                cols, sa.select(*[h.c[c] for c in cols]).where(h.c.replaced_by_load == load_id, ~later_replaced)
-            )).rowcount or 0
+            conn.execute(sa.insert(t).from_select(cols, sa.select(*[h.c[c] for c in cols]).where(back)))
             conn.execute(sa.delete(h).where(h.c.replaced_by_load == load_id, ~later_replaced))
             # Versions this load replaced, whose replacement was itself replaced later: hand them on.
             nxt = sa.select(mine.c.replaced_by_load).where(mine.c.load_id == load_id, _key_match(mine, h, table))
