@@ -8,6 +8,7 @@ Blank cells ('' / whitespace / BLANKS) become NaN/NaT/<NA> and are never "bad".
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -35,42 +36,49 @@ def _positions(mask: pd.Series) -> list[int]:
 
 # --- numbers --------------------------------------------------------------------------------------
 
-# Currency codes/symbols at either end; spaces of every width (NBSP, narrow NBSP, thin) and the Swiss
-# apostrophe are thousands separators.
-_CURRENCY = re.compile(r"^(?:[A-Za-z]{3}\.?|R\$|[$€£¥₹₩₽¢₺₴₪฿])\s*|\s*(?:[A-Za-z]{3}|[$€£¥₹₩₽¢₺₴₪฿]|kr|zł)$")
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
-_CORE = re.compile(r"[+-]?(?:\d[\d.,]*|[.,]\d+)(?:[eE][+-]?\d+)?")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# One pass removes currency codes/words (2+ letters), symbols, percent signs and every kind of space
+# (NBSP, narrow NBSP, thin, the Swiss apostrophe) - what is left is digits, separators, sign, exponent.
+_NOT_NUMBER = r"[A-Za-z]{2,}|[^0-9.,eE+\-()]"
 
 
-def _number_cores(t: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Strip sign wrappers, currency, percent and spaces: -> (core text, negative-by-parentheses mask)."""
-    paren = t.str.startswith("(") & t.str.endswith(")")
-    c = t.where(~paren, t.str.slice(1, -1))
-    c = c.str.replace(_CURRENCY, "", regex=True).str.strip()
-    c = c.str.replace(_CURRENCY, "", regex=True)  # '-$12' leaves '$12' after a sign: handled below
-    c = c.str.replace(r"^([+-])\s*(?:[$€£¥₹]|[A-Za-z]{3})\s*", r"\1", regex=True)
-    c = c.str.removesuffix("%")
-    c = c.str.replace(_SPACES, "", regex=True)
-    return c, paren
+def _number_cores(t: pd.Series) -> pd.Series:
+    return t.str.replace(_NOT_NUMBER, "", regex=True)
+
+
+def _fast_str(values) -> pd.Series:
+    """Distinct texts as Arrow-backed strings when pyarrow is there (streamlit brings it): vectorised
+    replace/contains run in C++ instead of a Python loop; object strings otherwise (same results)."""
+    try:
+        return pd.Series(values, dtype="string[pyarrow]")
+    except (ImportError, TypeError):
+        return pd.Series(values, dtype=object)
 
 
 def _decide_decimal(cores: pd.Series) -> str:
-    mant = cores.str.replace(r"[eE][+-]?\d+$", "", regex=True)
-    both = mant.str.contains(",", regex=False) & mant.str.contains(".", regex=False)
+    """Decimal separator from all cleaned cells of a column (see detect_decimal)."""
+    if len(cores) == 0:
+        return "."
+    m = cores.str.strip("()+-").str.replace(r"[eE].*$", "", regex=True)
+    nc = m.str.count(",").fillna(0)
+    nd = m.str.count(r"\.").fillna(0)
+    both = (nc > 0) & (nd > 0)
     if both.any():
-        last_comma = mant[both].str.rfind(",") > mant[both].str.rfind(".")
-        return "," if last_comma.sum() * 2 > both.sum() else "."
-    if mant.str.contains(r",\d+,", regex=True).any():
+        comma_last = (both & m.str.contains(r",[^.]*$", regex=True)).sum()
+        return "," if comma_last > both.sum() - comma_last else "."
+    if ((nc > 1) & (nd == 0)).any():
         return "."  # 1,234,567
-    if mant.str.contains(r"\.\d+\.", regex=True).any():
+    if ((nd > 1) & (nc == 0)).any():
         return ","  # 1.234.567
-    comma_dec = mant.str.contains(r",(?:\d{1,2}|\d{4,})$|^[+-]?,", regex=True).any()
-    dot_dec = mant.str.contains(r"\.(?:\d{1,2}|\d{4,})$|^[+-]?\.", regex=True).any()
+    one_c, one_d = (nc == 1) & (nd == 0), (nd == 1) & (nc == 0)
+    grouped_c = m.str.fullmatch(r"\d+,\d{3}").fillna(False).astype(bool)
+    grouped_d = m.str.fullmatch(r"\d+\.\d{3}").fillna(False).astype(bool)
+    comma_dec, comma3 = (one_c & ~grouped_c).any(), (one_c & grouped_c).any()
+    dot_dec, dot3 = (one_d & ~grouped_d).any(), (one_d & grouped_d).any()
     if comma_dec and not dot_dec:
         return ","
-    if not dot_dec and mant.str.contains(r"\.\d{3}$", regex=True).any() and mant.str.contains(",").any():
-        return ","  # '1.234' and '12,5' style mix only makes sense with a decimal comma
+    if dot3 and not dot_dec and (comma3 or comma_dec):
+        return ","  # '1.234' next to '12,5': only a decimal comma reads both
     return "."
 
 
@@ -78,29 +86,36 @@ def detect_decimal(series: pd.Series) -> str:
     """'.' or ',' for the whole column, decided from all its values (e.g. any '12,5' or '1.234,56' -> ',').
     '1,234' alone (comma + exactly 3 digits everywhere) is read as a thousands separator -> '.'."""
     t = _text(series)
-    cores, _ = _number_cores(t[~_blank(t)])
-    return _decide_decimal(cores)
+    return _decide_decimal(_number_cores(_fast_str(pd.unique(t[~_blank(t)]))))
 
 
 def parse_numbers(series: pd.Series, *, decimal: str | None = None) -> tuple[pd.Series, list[int]]:
     """Column of number texts -> (float Series aligned with `series`, bad 0-based positions).
     decimal=None detects the separator per column (detect_decimal); the result carries it in
-    `values.attrs['decimal']`. '45%' -> 45.0; '(12.00)' -> -12.0; '2,15E+14' -> 2.15e14."""
+    `values.attrs['decimal']`. '45%' -> 45.0; '(12.00)' -> -12.0; '2,15E+14' -> 2.15e14.
+    Words around a number are dropped ('12 tickets' -> 12); a cell with no digits is bad."""
     t = _text(series)
     blank = _blank(t)
-    cores, paren = _number_cores(t)
-    dec = decimal or _decide_decimal(cores[~blank])
+    uniques = pd.unique(t[~blank])
+    cores = _number_cores(_fast_str(uniques))
+    dec = decimal or _decide_decimal(cores)
     if dec == ",":
         norm = cores.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
         norm = cores.str.replace(",", "", regex=False)
-    ok = norm.str.fullmatch(_NUMBER) & ~blank
-    values = pd.to_numeric(norm.where(ok, None), errors="coerce").astype("float64")
-    values = values.where(~paren, -values)
+    paren = (norm.str.startswith("(") & norm.str.endswith(")")).fillna(False).astype(bool)
+    norm = norm.str.strip("()")
+    # Only what float() reads in full; to_numeric would also take '1_000' or 'inf' on some paths.
+    ok = norm.str.fullmatch(_NUMBER.pattern).fillna(False).astype(bool)
+    num = pd.to_numeric(norm.where(ok), errors="coerce").astype("float64")
+    num = num.where(~paren, -num)
+    lookup = pd.Series(num.to_numpy(), index=uniques)
+    values = pd.Series(t.map(lookup).to_numpy(dtype="float64"), index=t.index)
+    values[blank] = np.nan
     if isinstance(series, pd.Series):
         values.index = series.index
     values.attrs["decimal"] = dec
-    return values, _positions(~ok & ~blank)
+    return values, _positions(values.isna().reset_index(drop=True) & ~blank)
 
 
 def parse_number(text: str | None) -> float | None:
@@ -152,18 +167,40 @@ def parse_duration(series: pd.Series, unit: str) -> tuple[pd.Series, list[int]]:
         raise ValueError(f"unknown duration unit {unit!r}; use one of {DURATION_UNITS}")
     t = _text(series)
     blank = _blank(t)
+    codes, uniques = pd.factorize(t[~blank])
+    minutes, used = _duration_minutes(pd.Series(uniques, dtype=object), unit)
+    out = pd.Series(np.nan, index=t.index, dtype="float64")
+    out[~blank] = minutes.to_numpy().take(codes)
+    if isinstance(series, pd.Series):
+        out.index = series.index
+    out.attrs["unit"] = used
+    return out, _positions(out.isna().reset_index(drop=True) & ~blank)
+
+
+def _duration_minutes(t: pd.Series, unit: str) -> tuple[pd.Series, str]:
+    """Distinct non-blank duration texts -> minutes, unit used."""
     out = pd.Series(np.nan, index=t.index, dtype="float64")
 
-    has_colon = t.str.contains(":", regex=False) & ~blank
+    has_colon = t.str.contains(":", regex=False)
     if has_colon.any():
-        parts = t[has_colon].str.extract("^(?:" + _CLOCK.pattern + ")$")
-        num = parts[["d", "h", "m", "s"]].apply(pd.to_numeric, errors="coerce")
-        minutes = num["d"].fillna(0) * 1440 + num["h"] * 60 + num["m"] + num["s"].fillna(0) / 60
-        minutes = minutes.where(num["m"] < 60).where(num["s"].isna() | (num["s"] < 60))
-        minutes = minutes.where(parts["neg"].isna(), -minutes)
-        out[has_colon] = minutes
+        c = t[has_colon]
+        simple = c.str.fullmatch(r"\d+:\d{1,2}(?::\d{1,2}(?:\.\d+)?)?")
+        if simple.any():  # the common 'hh:mm[:ss]': split, no regex groups (fast)
+            parts = c[simple].str.split(":", expand=True).apply(pd.to_numeric, errors="coerce")
+            h, m = parts[0], parts[1]
+            sec = parts[2].fillna(0) if 2 in parts else 0.0
+            minutes = h * 60 + m + sec / 60
+            out[c[simple].index] = minutes.where((m < 60) & (sec < 60) if 2 in parts else (m < 60))
+        rest = c[~simple]
+        if len(rest):
+            parts = rest.str.extract("^(?:" + _CLOCK.pattern + ")$")
+            num = parts[["d", "h", "m", "s"]].apply(pd.to_numeric, errors="coerce")
+            minutes = num["d"].fillna(0) * 1440 + num["h"] * 60 + num["m"] + num["s"].fillna(0) / 60
+            minutes = minutes.where(num["m"] < 60).where(num["s"].isna() | (num["s"] < 60))
+            minutes = minutes.where(parts["neg"].isna(), -minutes)
+            out[rest.index] = minutes
 
-    wordy = t.str.contains(r"[^\d\s.,:+-]", regex=True) & ~blank & ~has_colon
+    wordy = t.str.contains(r"[^\d\s.,:+-]", regex=True) & ~has_colon
     if wordy.any():
         w = t[wordy]
         parts = w.str.extract("^(?:" + _WORDS.pattern + ")$", flags=re.I)
@@ -173,7 +210,7 @@ def parse_duration(series: pd.Series, unit: str) -> tuple[pd.Series, list[int]]:
                    + num["s"].fillna(0) / 60)
         out[wordy] = minutes.where(ok)
 
-    plain = ~blank & ~has_colon & ~wordy
+    plain = ~has_colon & ~wordy
     used = unit
     if plain.any():
         nums, _ = parse_numbers(t[plain])
@@ -184,15 +221,12 @@ def parse_duration(series: pd.Series, unit: str) -> tuple[pd.Series, list[int]]:
                     "milliseconds) - the header usually tells"
                 )
             used = "minutes"
-        factor = _UNIT_MINUTES.get(used, 60.0 if used in ("hh:mm", "hh:mm:ss") else 1.0)
         # 'hh:mm' units with a plain number: read as hours (Freshdesk sometimes writes '1.5' in "in hrs").
+        factor = _UNIT_MINUTES.get(used, 60.0 if used in ("hh:mm", "hh:mm:ss") else 1.0)
         out[plain] = nums.to_numpy() * factor
     if used == "auto":
         used = "hh:mm:ss" if has_colon.any() else "text"
-    if isinstance(series, pd.Series):
-        out.index = series.index
-    out.attrs["unit"] = used
-    return out, _positions(out.isna().reset_index(drop=True) & ~blank)
+    return out, used
 
 
 # --- datetimes ------------------------------------------------------------------------------------
@@ -297,26 +331,180 @@ def parse_datetimes(series: pd.Series, *, dayfirst: bool | None = None, tz: str 
             return _result(out, series, blank & False, "Excel serial (1900)")
         return _result(nat, series, nb, "numbers (not dates)")
 
-    # Fast path: plain ISO wall-clock times (Zendesk, Stripe, Intercom, Typeform, HubSpot).
-    iso = vals.str.len().isin([10, 16, 19]).all() and vals.str.fullmatch(
-        r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?").all()
-    for fmt, label in (("%Y-%m-%d %H:%M:%S", "YYYY-MM-DD HH:MM:SS"), ("%Y-%m-%d %H:%M", "YYYY-MM-DD HH:MM"),
-                       ("%Y-%m-%d", "YYYY-MM-DD")):
-        if iso:
-            parsed = pd.to_datetime(vals, format=fmt, errors="coerce")
-            if parsed.notna().all():
-                out = nat.copy()
-                out[nb] = parsed
-                return _result(_localise(out, tz), series, blank & False, label, dayfirst=None)
+    # Distinct texts only (timestamps repeat), normalised: 上午/下午 -> AM/PM, 'GMT+1' -> '+01:00'.
+    codes, uniques = pd.factorize(vals)
+    n = pd.Series(uniques, dtype=object)
+    if n.str.contains(r"[上下午오전후年]|\s\s|[aApP]\.[mM]\.", regex=True).any():
+        n = _normalise_dt(n)
+    if n.str.contains(r"(?:GMT|UTC|\d Z)$|(?:GMT|UTC)\s*[+-]", regex=True, case=False).any():
+        n = n.str.replace(r"(?i)\s*(?:GMT|UTC)\s*([+-])(\d{1,2})(?::?(\d{2}))?$",
+                          lambda m: f" {m.group(1)}{int(m.group(2)):02d}:{m.group(3) or '00'}", regex=True)
+        n = n.str.replace(r"(?i)\s*(?:GMT|UTC|(?<=\d) Z)$", " +00:00", regex=True)
 
-    n = _normalise_dt(vals)
+    # The column's own formats, learnt from a sample and run through pandas' C parser on every cell.
+    templates: Counter[str] = Counter()
+    evidence = {"a": False, "b": False}
+    for v in n.iloc[:400]:
+        tpl = _template(v, evidence)
+        if tpl:
+            templates[tpl] += 1
+    ordered = [tpl for tpl, _ in templates.most_common()]
+    parsed = pd.Series(pd.NaT, index=n.index, dtype="datetime64[us]")
+    absolute = pd.Series(False, index=n.index)
+
+    def run(fmts: list[str], rows: pd.Series) -> tuple[pd.Series, pd.Series]:
+        out = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[us]")
+        off = pd.Series(False, index=rows.index)
+        for fmt in fmts:
+            todo = out.isna()
+            if not todo.any():
+                break
+            aware = "%z" in fmt
+            r = pd.to_datetime(rows[todo], format=fmt, errors="coerce", utc=aware)
+            if aware:
+                r = r.dt.tz_localize(None)
+            out[todo] = r
+            off[todo] = r.notna() & aware
+        return out, off
+
+    ymd = [tpl for tpl in ordered if "{A}" not in tpl]
+    if ymd:
+        parsed, absolute = run(ymd, n)
+    order = dayfirst
+    ambiguous = False
+    dmy = [tpl for tpl in ordered if "{A}" in tpl]
+    if dmy:
+        todo = parsed.isna()
+        rows = n[todo]
+
+        def with_order(first: bool) -> list[str]:
+            a, b = ("%d", "%m") if first else ("%m", "%d")
+            return [tpl.replace("{A}", a).replace("{B}", b) for tpl in dmy]
+
+        if order is None and evidence["a"] != evidence["b"]:
+            order = evidence["a"]  # the sample shows a day > 12 in one field only
+            r, off = run(with_order(order), rows)
+            if r.notna().sum() < len(rows):  # some cells disagree: let the counts decide
+                r2, off2 = run(with_order(not order), rows)
+                if r2.notna().sum() > r.notna().sum():
+                    order, r, off = not order, r2, off2
+        elif order is None:
+            rm, offm = run(with_order(False), rows)
+            rd, offd = run(with_order(True), rows)
+            cm, cd = rm.notna().sum(), rd.notna().sum()
+            if cm != cd:
+                order = bool(cd > cm)
+            elif rm.equals(rd):
+                order = None  # every cell reads the same either way (03/03/2025)
+            elif all("{A}.{B}." in tpl for tpl in dmy):
+                order = True  # dotted dates are day-first wherever they are written
+            else:
+                ambiguous = True
+            r, off = (rd, offd) if order else (rm, offm)
+        else:
+            r, off = run(with_order(order), rows)
+        if ambiguous:
+            parsed[:] = pd.NaT
+        else:
+            parsed[todo], absolute[todo] = r, off
+
+    # What the column's formats did not take goes through the per-cell parser.
+    left = parsed.isna()
+    p_general = None
+    if left.any() and not ambiguous:
+        g, g_abs, g_order, g_amb, p_general = _parse_general(n[left], order)
+        if g_amb and not dmy:
+            ambiguous = True
+            parsed[:] = pd.NaT
+        else:
+            parsed[left], absolute[left] = g, g_abs
+            order = order if order is not None else g_order
+
+    if ambiguous:
+        unreadable = n.str.fullmatch(_DT) | n.str.contains(_MONTH_NAMES)
+        bad_u = ~unreadable.to_numpy()
+        bad = nb.copy()
+        bad[nb] = bad_u.take(codes)
+        label = _label(ordered[0], None) if ordered else _describe(p_general, None)
+        return DateParse(values=nat.copy().set_axis(series.index if isinstance(series, pd.Series) else nat.index),
+                         bad_positions=_positions(bad), format=label + " (day/month order ambiguous)",
+                         ambiguous=True)
+
+    local = ~absolute & parsed.notna()
+    if tz and local.any():
+        parsed[local] = _localise(parsed[local], tz)
+    out = nat.copy()
+    out[nb] = parsed.to_numpy().take(codes)
+    bad = nb & out.isna()
+    if ordered:
+        label = _label(ordered[0], order)
+    else:
+        label = _describe(p_general, order) if p_general is not None else "unrecognised"
+    return _result(out, series, bad, label, dayfirst=order if (dmy or (p_general is not None and
+                   p_general["a"].notna().any())) else None)
+
+
+_DIRECTIVES = {"y1": "%Y", "m1": "%m", "d1": "%d", "a": "{A}", "b": "{B}", "M": "%M", "S": "%S", "f": "%f",
+               "ap1": "%p", "ap2": "%p", "tz": "%z"}
+
+
+def _template(v: str, evidence: dict[str, bool]) -> str | None:
+    """'03/04/2025 10:22:11 AM' -> '{A}/{B}/%Y %I:%M:%S %p' (strptime format; {A}/{B} = day or month)."""
+    m = _DT.fullmatch(v)
+    if not m:
+        return None
+    if m["a"]:
+        evidence["a"] |= int(m["a"]) > 12
+        evidence["b"] |= int(m["b"]) > 12
+    spans = []
+    for name, g in m.groupdict().items():
+        if g is None or name in ("sep1", "sep2"):
+            continue
+        if name == "y2":
+            d = "%Y" if len(g) == 4 else "%y"
+        elif name == "H":
+            d = "%I" if (m["ap1"] or m["ap2"]) else "%H"
+        elif name == "tz":
+            if not re.fullmatch(r"Z|[+-]\d{2}:?\d{2}", g):
+                return None  # '+1': leave to the per-cell parser
+            d = "%z"
+        else:
+            d = _DIRECTIVES[name]
+        spans.append((m.start(name), m.end(name), d))
+    out, pos = [], 0
+    for start, end, d in sorted(spans):
+        out.append(v[pos:start].replace("%", "%%"))
+        out.append(d)
+        pos = end
+    out.append(v[pos:].replace("%", "%%"))
+    return "".join(out)
+
+
+def _label(tpl: str, dayfirst: bool | None) -> str:
+    """strptime template -> what the page shows: '{A}/{B}/%Y %I:%M:%S %p' -> 'MM/DD/YYYY hh:mm:ss AM'."""
+    twelve = "%p" in tpl
+    if dayfirst is None and "{A}" in tpl:
+        a = _label(tpl, True)
+        b = _label(tpl, False)
+        return a if a == b else f"{a} or {b}"
+    tpl = tpl.replace("{A}", "%d" if dayfirst else "%m").replace("{B}", "%m" if dayfirst else "%d")
+    for d, h in (("%Y", "YYYY"), ("%y", "YY"), ("%m", "MM"), ("%d", "DD"), ("%H", "HH"), ("%I", "hh"),
+                 ("%M", "mm" if twelve else "MM"), ("%S", "ss" if twelve else "SS"), ("%f", "fff"),
+                 ("%p", "AM"), ("%z", "+offset"), ("%%", "%")):
+        tpl = tpl.replace(d, h)
+    return tpl
+
+
+def _parse_general(n: pd.Series, order: bool | None) -> tuple[pd.Series, pd.Series, bool | None, bool, pd.DataFrame]:
+    """Slow, per-cell path for what the column's own formats did not take (mixed shapes, month names).
+    -> (parsed: naive, already UTC where a cell had an offset; absolute: cell had an offset;
+    order used; ambiguous; the regex parts for a description)."""
     p = n.str.extract("^(?:" + _DT.pattern + ")$", flags=re.I)
     ok = p["y1"].notna() | p["a"].notna()
     num = {k: pd.to_numeric(p[k], errors="coerce") for k in ("y1", "m1", "d1", "a", "b", "y2", "H", "M", "S")}
     dmy = p["a"].notna()
     a, b = num["a"][dmy], num["b"][dmy]
 
-    order = dayfirst
     ambiguous = False
     if dmy.any() and order is None:
         a_big, b_big = (a > 12).any(), (b > 12).any()
@@ -333,11 +521,7 @@ def parse_datetimes(series: pd.Series, *, dayfirst: bool | None = None, tz: str 
         else:
             ambiguous = True
     if ambiguous:
-        unreadable = nb.copy()
-        unreadable[nb] = ~ok & ~n.str.contains(_MONTH_NAMES)
-        return DateParse(values=_result(nat, series, blank & False, "").values,
-                         bad_positions=_positions(unreadable),
-                         format=_describe(p, None) + " (day/month order ambiguous)", ambiguous=True)
+        return pd.Series(pd.NaT, index=n.index, dtype="datetime64[us]"), n.notna() & False, None, True, p
 
     year = num["y1"].fillna(num["y2"])
     year = year.where(year >= 100, np.where(year < 70, 2000 + year, 1900 + year))
@@ -371,15 +555,10 @@ def parse_datetimes(series: pd.Series, *, dayfirst: bool | None = None, tz: str 
             pass
 
     off = _tz_minutes(p["tz"].fillna("").str.strip())
-    has_off = off.notna()
-    local = parsed.where(~has_off)
-    utc = _localise(local, tz)
-    utc[has_off] = parsed[has_off] - pd.to_timedelta(off[has_off], unit="m")
-
-    out = nat.copy()
-    out[nb] = utc
-    bad = nb & out.isna()
-    return _result(out, series, bad, _describe(p, order), dayfirst=order if dmy.any() else None)
+    has_off = off.notna() & parsed.notna()
+    parsed = parsed.astype("datetime64[us]")
+    parsed[has_off] = parsed[has_off] - pd.to_timedelta(off[has_off], unit="m")
+    return parsed, has_off, order if dmy.any() else None, False, p
 
 
 def _describe(p: pd.DataFrame, dayfirst: bool | None) -> str:
