@@ -17,13 +17,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import math
 import time
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from scipy.special import ndtr
 
 from cxkpi.store import checkpoint, make_engine, record_load, relink
 from cxkpi.store.bulk import bulk_insert
@@ -440,6 +440,14 @@ def _calibrate(x: np.ndarray, month: np.ndarray, target: np.ndarray) -> np.ndarr
     return a[month] + x
 
 
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _ndtr(x: np.ndarray) -> np.ndarray:
+    """The standard normal CDF (math.erfc: importing scipy would cost ~1 s at every `cxkpi demo`)."""
+    return 0.5 * _erfc(-np.asarray(x, dtype=float) / math.sqrt(2)).astype(float)
+
+
 NPS_SIGMA = 1.4  # answer noise around a respondent's expected score (0–10 points)
 
 
@@ -448,8 +456,8 @@ def _nps_level(x: np.ndarray, target: float, sigma: float) -> float:
     lo, hi = -5.0, 20.0
     for _ in range(50):  # bisection: expected NPS rises with c
         c = (lo + hi) / 2
-        promoters = 1 - ndtr((8.5 - c - x) / sigma)  # rounds to 9 or 10
-        detractors = ndtr((6.5 - c - x) / sigma)  # rounds to 0..6
+        promoters = 1 - _ndtr((8.5 - c - x) / sigma)  # rounds to 9 or 10
+        detractors = _ndtr((6.5 - c - x) / sigma)  # rounds to 0..6
         lo, hi = (c, hi) if 100 * (promoters - detractors).mean() < target else (lo, c)
     return (lo + hi) / 2
 
