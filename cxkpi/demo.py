@@ -684,22 +684,13 @@ def build_demo(end_month: dt.date | None = None, seed: int = 7) -> dict[str, pd.
     }
 
 
-def _demo_load_ids(conn: sa.Connection) -> list[int]:
-    q = sa.select(loads.c.load_id).where(loads.c.is_demo, loads.c.status == "active")
-    return [int(r) for r in conn.execute(q).scalars()]
-
-
-def _clear(conn: sa.Connection) -> int:
-    """Delete the rows of every active demo load and mark those loads removed; returns rows deleted."""
-    ids = _demo_load_ids(conn)
-    if not ids:
-        return 0
-    deleted = 0
+def _clear(conn: sa.Connection) -> None:
+    """Delete every row any demo load wrote (also a removed one's leftovers) and mark active demo loads removed."""
+    demo_loads = sa.select(loads.c.load_id).where(loads.c.is_demo)
     for name in CANONICAL:
         for t in (CANONICAL[name], HISTORY[name]):
-            deleted += conn.execute(sa.delete(t).where(t.c.load_id.in_(ids))).rowcount or 0
-    conn.execute(sa.update(loads).where(loads.c.load_id.in_(ids)).values(status="removed"))
-    return deleted
+            conn.execute(sa.delete(t).where(t.c.load_id.in_(demo_loads)))
+    conn.execute(sa.update(loads).where(loads.c.is_demo, loads.c.status == "active").values(status="removed"))
 
 
 def _sha(df: pd.DataFrame) -> str:
@@ -734,8 +725,8 @@ def load_demo(engine: sa.Engine, end_month: dt.date | None = None, seed: int = 7
 def clear_demo(engine: sa.Engine) -> None:
     """Remove every row a demo load wrote and mark those loads removed; user-loaded data stays."""
     with engine.begin() as conn:
-        if _clear(conn):
-            relink(conn)  # user rows that had linked to a demo account fall back to their own identity
+        _clear(conn)
+        relink(conn)  # user rows that had linked to a demo account fall back to their own identity
     checkpoint(engine)
 
 
