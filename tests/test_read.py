@@ -82,6 +82,27 @@ def test_european_excel_resave_semicolon_decimal_comma(tmp_path):
     assert t.rows[0] == ["Müller GmbH", "1.234,56", "04.03.2025 10:22"]
 
 
+SNIFF_CASES = [
+    # (label, text, delimiter, first row) - cases the quick width check cannot settle alone
+    ("excel sep= hint", "sep=;\r\nName;Amount\r\nCafé;12,5\r\n", ";", ["Café", "12,5"]),
+    ("commas in a ; header", "Name;Amount, EUR;Note\nA;1,5;x, y\nB;2;z\n", ";", ["A", "1,5", "x, y"]),
+    ("tabs and commas", "id\tnote\n1\ta, b\n2\tc\n", "\t", ["1", "a, b"]),
+    ("quoted multi-line header", '"Question\nwith break",Other\n1,2\n3,4\n', ",", ["1", "2"]),
+]
+
+
+@pytest.mark.parametrize(("label", "text", "delim", "first"), SNIFF_CASES, ids=[c[0] for c in SNIFF_CASES])
+def test_delimiter_sniffing_harder_cases(tmp_path, label, text, delim, first):
+    t = _read(tmp_path, "s.csv", text.encode("utf-8"))
+    assert t.delimiter == delim
+    assert t.rows[0] == first
+
+
+def test_sep_hint_line_is_not_a_spreadsheet_row(tmp_path):
+    t = _read(tmp_path, "hint.csv", b"sep=;\nName;Amount\nA;1\n")
+    assert t.header == ["Name", "Amount"] and t.first_data_line == 2
+
+
 def test_single_column_file(tmp_path):
     t = _read(tmp_path, "emails.csv", b"Email\na@x.example\nb@x.example\n")
     assert t.header == ["Email"] and t.rows == [["a@x.example"], ["b@x.example"]]
@@ -308,6 +329,7 @@ REFUSALS = [
     ("report.xlsx", b"%PDF-1.7\n%binary", r"report\.xlsx is a PDF document"),
     ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 50, r"broken\.xlsx"),
     ("header.csv", b"a,b,c\n", r"header\.csv has a header but no data rows"),
+    ("report.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>", r"report\.xls is a web page"),
 ]
 
 
