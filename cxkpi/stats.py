@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats as _st
+# scipy is imported only where a t distribution is needed: the CLI and pages should not pay for it on import.
 
 Z95 = 1.959963984540054  # two-sided 95 %
+
+
+def _two_sided_p(z: float) -> float:
+    """Two-sided p-value of a standard normal z (erfc, so no scipy import)."""
+    return math.erfc(abs(z) / math.sqrt(2))
 
 
 def wilson(k: float, n: float, z: float = Z95) -> tuple[float | None, float | None]:
@@ -65,7 +70,7 @@ def two_proportion_z(k1: float, n1: float, k2: float, n2: float) -> tuple[float,
     if se == 0:
         return None  # both periods all-positive or all-negative: no variance to test against
     z = (k1 / n1 - k2 / n2) / se
-    return z, float(2 * _st.norm.sf(abs(z)))
+    return z, _two_sided_p(z)
 
 
 def z_test_from_se(diff: float, se1: float, se2: float) -> tuple[float, float] | None:
@@ -74,12 +79,14 @@ def z_test_from_se(diff: float, se1: float, se2: float) -> tuple[float, float] |
     if se == 0:
         return None
     z = diff / se
-    return z, float(2 * _st.norm.sf(abs(z)))
+    return z, _two_sided_p(z)
 
 
 def welch_t(mean1: float, sd1: float, n1: float, mean2: float, sd2: float, n2: float) -> tuple[float, float] | None:
     """Welch's t-test from summary statistics (CSAT in mean mode)."""
     if n1 < 2 or n2 < 2 or (sd1 == 0 and sd2 == 0):
         return None
+    from scipy import stats as _st
+
     res = _st.ttest_ind_from_stats(mean1, sd1, n1, mean2, sd2, n2, equal_var=False)
     return float(res.statistic), float(res.pvalue)

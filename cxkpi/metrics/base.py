@@ -54,7 +54,10 @@ GLOBAL_OPTIONS: dict[str, OptionSpec] = {
     "timezone": OptionSpec("UTC", "workspace time zone (IANA name); periods are whole days in it"),
     "currency": OptionSpec(None, "reporting currency (ISO code); default: the most common one in the data"),
     "survey.scales": OptionSpec(
-        {}, 'scale per survey name overriding the stored one, e.g. {"Onboarding": "1-7"}', kind=dict
+        {},
+        'scale per survey name overriding the stored one: {"Onboarding": "1-7"} or '
+        '{"Widget": {"min": 1, "max": 5, "reversed": true}} (reversed: 1 = best, flipped before judging)',
+        kind=dict,
     ),
 }
 
@@ -199,7 +202,14 @@ class Metric:
 def customer_key(t: sa.Table | sa.Subquery) -> sa.ColumnElement[str]:
     """Who a fact row belongs to: the linked account, else its own identity (unlinked rows still count)."""
     c = t.c
-    return sa.func.coalesce(c.linked_account_id, c.account_id, sa.func.lower(c.email), c.company)
+    # last resort, the row's own id (as revenue.py does): a subscription nobody can link is still a customer
+    own = next((c[n] for n in ("subscription_id", "payment_id", "renewal_id", "ticket_id", "response_id") if n in c), None)
+    parts = [c.linked_account_id, c.account_id, sa.func.lower(c.email), c.company]
+    if own is not None:
+        # literal_column, not a bound parameter: GROUP BY must see the very same expression text
+        prefix = sa.literal_column(f"'{own.name.removesuffix('_id')}:'", sa.String)
+        parts.append(prefix + c.system + sa.literal_column("':'", sa.String) + own)
+    return sa.func.coalesce(*parts)
 
 
 def norm(col: sa.ColumnElement[Any]) -> sa.ColumnElement[str]:

@@ -11,8 +11,6 @@ import math
 import sys
 from typing import Any
 
-import pandas as pd
-
 from cxkpi.metrics.base import Options
 from cxkpi.metrics.engine import explain, scorecard, trend
 from cxkpi.metrics.registry import REGISTRY
@@ -34,12 +32,14 @@ def _jsonable(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return None if math.isnan(value) else value
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-        return None if pd.isna(value) else value.isoformat()
+    if isinstance(value, dt.datetime | dt.date):  # pandas Timestamps are datetimes
+        return value.isoformat()
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
+    import pandas as pd  # only explain rows get here (NaT, numpy scalars)
+
     if pd.isna(value):
         return None
     if hasattr(value, "item"):  # numpy scalars

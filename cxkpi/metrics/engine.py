@@ -12,7 +12,6 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 
 from cxkpi import stats
@@ -241,6 +240,8 @@ def explain(
     options: Options | Mapping[str, Any] | None = None,
 ) -> Explanation:
     """The rows behind one metric (with load_id), for display: numerator and denominator records."""
+    import pandas as pd  # only here: the metrics themselves never pull rows
+
     period = _period(period)
     m = get(key)
     with engine.connect() as conn:

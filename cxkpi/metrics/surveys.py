@@ -27,13 +27,18 @@ SURVEY_SOURCE = "Load a survey export with {q} question ({tools})"
 CUSTOMER_TOOLS = "Qualtrics, SurveyMonkey, Typeform, Delighted, Medallia, Zendesk or Intercom satisfaction ratings…"
 
 
-def _parse_scale(text: Any) -> tuple[float, float]:
-    if isinstance(text, list | tuple) and len(text) == 2:
-        return float(text[0]), float(text[1])
-    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*[-–—to]+\s*(-?\d+(?:\.\d+)?)\s*", str(text))
+def _parse_scale(value: Any) -> tuple[float | None, float | None, bool | None]:
+    """A survey.scales entry: "1-5", [1, 5], or {"min": 1, "max": 5, "reversed": true} → (min, max, reversed)."""
+    if isinstance(value, dict):
+        lo, hi = value.get("min"), value.get("max")
+        rev = value.get("reversed")
+        return (None if lo is None else float(lo)), (None if hi is None else float(hi)), (None if rev is None else bool(rev))
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return float(value[0]), float(value[1]), None
+    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(-?\d+(?:\.\d+)?)\s*", str(value))
     if not m:
-        raise ValueError(f"a survey scale reads like '1-5', got {text!r}")
-    return float(m.group(1)), float(m.group(2))
+        raise ValueError(f"a survey scale reads like '1-5', got {value!r}")
+    return float(m.group(1)), float(m.group(2)), None
 
 
 def responses_of(ctx: Ctx, kind: str) -> sa.Subquery:
@@ -45,20 +50,23 @@ def responses_of(ctx: Ctx, kind: str) -> sa.Subquery:
     r = responses
     lo: sa.ColumnElement[Any] = r.c.scale_min
     hi: sa.ColumnElement[Any] = r.c.scale_max
-    overrides = ctx.options.get("survey.scales") or {}
-    if overrides:
-        parsed = {name: _parse_scale(v) for name, v in overrides.items()}
-        lo = sa.case(*[(eq_text(r.c.survey, n), sa.literal(a)) for n, (a, _) in parsed.items()], else_=lo)
-        hi = sa.case(*[(eq_text(r.c.survey, n), sa.literal(b)) for n, (_, b) in parsed.items()], else_=hi)
+    rev: sa.ColumnElement[bool] = sa.func.coalesce(r.c.reversed, sa.false())
+    overrides = {name: _parse_scale(v) for name, v in (ctx.options.get("survey.scales") or {}).items()}
+    los = [(eq_text(r.c.survey, n), sa.literal(a)) for n, (a, _, _) in overrides.items() if a is not None]
+    his = [(eq_text(r.c.survey, n), sa.literal(b)) for n, (_, b, _) in overrides.items() if b is not None]
+    revs = [(eq_text(r.c.survey, n), sa.literal(v)) for n, (_, _, v) in overrides.items() if v is not None]
+    if los:
+        lo = sa.case(*los, else_=lo)
+    if his:
+        hi = sa.case(*his, else_=hi)
+    if revs:
+        rev = sa.case(*revs, else_=rev)
     if kind == "nps":  # an NPS question without a stored scale is the standard 0–10
         lo, hi = sa.func.coalesce(lo, 0.0), sa.func.coalesce(hi, 10.0)
-    rev: sa.ColumnElement[bool] = sa.func.coalesce(r.c.reversed, sa.false())
     if kind == "ces":
-        extra = [s.strip().lower() for s in ctx.options.get("ces.reversed_surveys") or []]
-        if extra:
-            rev = sa.or_(rev, norm(r.c.survey).in_(extra))
-    else:
-        rev = sa.false()
+        named = [s.strip().lower() for s in ctx.options.get("ces.reversed_surveys") or []]
+        if named:
+            rev = sa.or_(rev, norm(r.c.survey).in_(named))
     score_read = sa.case((rev, lo + hi - r.c.score), else_=r.c.score)
     valid = sa.and_(lo.is_not(None), hi.is_not(None), hi > lo, r.c.score >= lo, r.c.score <= hi)
     if kind == "nps":  # NPS is defined on 0–10 and read the same way on 1–10; other scales are not NPS

@@ -5,10 +5,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported only by explain(), which builds the frames
+    import pandas as pd
 
 SMALL_SAMPLE = 30  # metrics.md: samples below this are flagged
 
