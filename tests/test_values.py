@@ -247,6 +247,40 @@ def test_shared_fixture_date_columns(shared_fixtures):
     assert ic.values[0] == ts("2025-01-20 22:23:06")
 
 
+FIXTURE_COLUMNS = [
+    # (file, column, unit or None for dates, first value) - every cell of the column must parse
+    ("zendesk_tickets.csv", "Created at", None, "2025-01-20 17:23:06"),
+    ("zendesk_tickets.csv", "First reply time in minutes", "minutes", 463.0),
+    ("zendesk_tickets.csv", "Total time spent (sec) [int]", "seconds", 8.0),  # 480 s / 60
+    ("freshdesk_tickets.csv", "First response time (in hrs)", "hours", 463.0),  # '07:43:00' = 7*60+43
+    ("freshdesk_tickets.csv", "Resolution time (in hrs)", "hours", 3390.0),  # '56:30:00' = 56*60+30
+    ("freshdesk_tickets.csv", "Time tracked", "hh:mm", 8.0),  # '00:08'
+    ("intercom_conversations.csv", "First response time (seconds)", "seconds", 463.0),  # 27 780 s / 60
+    # Qualtrics row 3 says America/Denver (UTC-7 in January): 16:21:25 local = 23:21:25 UTC.
+    ("qualtrics_csat.csv", "StartDate", None, "2025-01-06 23:21:25"),
+    ("typeform_ces.csv", "Submit Date (UTC)", None, "2025-01-26 14:54:08"),
+    ("stripe_subscriptions.csv", "Canceled At (UTC)", None, "2025-08-14 16:40:00"),
+    ("hubspot_companies.csv", "Create Date", None, "2023-01-02 09:30:00"),
+    ("delighted_nps.csv", "Response timestamp", None, "2025-01-12 16:22:54"),
+]
+
+
+@pytest.mark.parametrize(("name", "column", "unit", "first"), FIXTURE_COLUMNS,
+                         ids=[f"{c[0]}:{c[1]}" for c in FIXTURE_COLUMNS])
+def test_shared_fixture_columns_parse_cleanly(shared_fixtures, name, column, unit, first):
+    t = read_table((shared_fixtures / name).read_bytes(), name)
+    i = t.column_names().index(column)
+    s = t.frame()[column]
+    if unit is None:
+        r = parse_datetimes(s, tz=t.column_timezones().get(i))
+        assert r.bad_positions == [] and not r.ambiguous
+        assert r.values.dropna().iloc[0] == ts(first)
+    else:
+        v, bad = parse_duration(s, unit)
+        assert bad == []
+        assert v.dropna().iloc[0] == pytest.approx(first)
+
+
 # --- booleans, header time zones, mangled ids -----------------------------------------------------
 
 def test_parse_bool():

@@ -224,7 +224,7 @@ def _duration_minutes(t: pd.Series, unit: str) -> tuple[pd.Series, str]:
         # 'hh:mm' units with a plain number: read as hours (Freshdesk sometimes writes '1.5' in "in hrs").
         factor = _UNIT_MINUTES.get(used, 60.0 if used in ("hh:mm", "hh:mm:ss") else 1.0)
         out[plain] = nums.to_numpy() * factor
-    if used == "auto":
+    if used == "auto" or (len(t) and has_colon.all()):
         used = "hh:mm:ss" if has_colon.any() else "text"
     return out, used
 
