@@ -175,6 +175,7 @@ class Frame:
                 self._bad(header, s, bad, f"is not a duration in {f.unit}.")
             else:
                 vals, bad = V.parse_numbers(s)
+                bad = sorted(set(bad) | set(_not_numberlike(s)))
                 self._bad(header, s, bad, "is not a number.")
                 self._mangled(header, s, bad)
             vals = pd.to_numeric(vals, errors="coerce").astype("float64")
@@ -270,6 +271,17 @@ class Frame:
 
 
 _MISSING = object()
+# What a number cell may look like: '1,234.56', '1.234,56', '12,5', 'USD 1,234', '$1,234.56', '(12.00)', '45%',
+# '2.15E+14'. values.parse_numbers also pulls digits out of text ('abc12' -> 12); a cell that is not
+# number-like is an error here, not a number.
+_NUMLIKE = re.compile(r"^\(?\s*[-+]?\s*(?:[A-Za-z]{3}\s?|[$€£¥₹]\s?)?[-+]?\d[\d\s.,'’\u00a0\u202f]*"
+                      r"(?:[eE][-+]?\d+)?\s*(?:%|[A-Za-z]{3}|[$€£¥₹])?\s*\)?$")
+
+
+def _not_numberlike(s: pd.Series) -> list[int]:
+    blank = s.isin(V.BLANKS)
+    ok = s.str.match(_NUMLIKE)
+    return [int(i) for i in np.flatnonzero((~blank & ~ok.fillna(False)).to_numpy())]
 
 
 def _answer_bool(v: Any) -> bool | None:
@@ -317,6 +329,11 @@ def apply_source(source: Source, raw: RawTable, options: dict[str, Any] | None =
             tables[t] = pd.concat([tables[t], extra_df], ignore_index=True) if t in tables else extra_df
             if "_column" in extra_df and len(extra_df):
                 mapping.setdefault(t, {})["score"] = str(extra_df["_column"].iloc[0])
+            for c in ("ticket_id", "account_id", "email", "company", "channel", "submitted_at"):
+                if c in extra_df and c in fr.origin:
+                    mapping.setdefault(t, {}).setdefault(c, fr.origin[c])
+            if "ticket_id" in fr.origin:  # '<ticket>:csat': errors on the id point at the ticket id column
+                mapping.setdefault(t, {}).setdefault("response_id", fr.origin["ticket_id"])
     return Mapped(source, tables, mapping, fr.problems, fr.questions, fr.skipped, len(fr.text))
 
 
@@ -410,7 +427,7 @@ def score_values(fr: Frame, header: str) -> tuple[pd.Series, tuple[float, float]
     if filled.empty:
         return pd.Series(np.nan, index=s.index), None, []
     nums, bad = V.parse_numbers(s)
-    bad = [b for b in bad if fr.keep[b]]
+    bad = [b for b in sorted(set(bad) | set(_not_numberlike(s))) if fr.keep[b]]
     if len(bad) <= max(0, len(filled) // 20):
         return pd.to_numeric(nums, errors="coerce").astype("float64"), None, bad
     found = _label_scale(filled)
@@ -467,6 +484,8 @@ def _explode_survey(fr: Frame, survey: Survey) -> pd.DataFrame:
         if h:
             explicit[h] = (kind, scale)
     candidates = [h for h in fr.text.columns if h not in used and norm(h) not in skip]
+    if explicit:  # a tool whose score columns are known: nothing else is a question
+        candidates = [h for h in candidates if h in explicit]
     comment_cols: list[str] = []
     for h in candidates:
         text = question_text(fr, h, survey)
@@ -489,7 +508,7 @@ def _explode_survey(fr: Frame, survey: Survey) -> pd.DataFrame:
         if kind is None and survey.default_kind and not found and h not in explicit:
             kind, sure = survey.default_kind, True
             scale = survey.default_scale
-        answered = fr.answers.get(qid) or (opts_kind if opts_kind and (kind is None or not sure) else None)
+        answered = fr.answers.get(qid) or (opts_kind if opts_kind and kind is not None else None)
         if answered:
             kind, sure = str(answered).lower(), True
         if kind is None:

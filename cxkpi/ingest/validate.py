@@ -79,12 +79,16 @@ def _table(m: Mapped, table: str, df: pd.DataFrame) -> pd.DataFrame:
                     "Export again and upload the file without opening it in Excel (or format the column as Text).",
                     _rows(df, mangled), list(s[mangled]), _origin(m, table, k))
     # 3. rows without a key or required value: left out with a warning
+    flagged = {(e.row, e.column) for e in p.errors}
     for col in REQUIRED[table]:
         missing = df[col].isna() | df[col].map(lambda v: isinstance(v, str) and v.strip() == "")
+        origin = _origin(m, table, col)
+        already = df["_row"].map(lambda r, o=origin: (int(r), o) in flagged)  # an unparseable cell: an error already
         if missing.any():
-            what = "key" if col in key else "value"
-            p.cells("warning", f"no {col} ({what}); this row is not loaded.", _rows(df, missing),
-                    [""] * int(missing.sum()), _origin(m, table, col) or col)
+            report = missing & ~already
+            if report.any():
+                p.cells("warning", f"no {col} ({'key' if col in key else 'value'}); this row is not loaded.",
+                        _rows(df, report), [""] * int(report.sum()), origin or col)
             m.skipped += int(missing.sum())
             df = df[~missing]
     # 4. duplicates inside the file
