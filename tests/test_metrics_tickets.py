@@ -53,9 +53,13 @@ def test_frt_median_and_mean_over_tickets_created_in_period(desk: sa.Engine) -> 
     assert mean.value == pytest.approx((0.5 + 2 + 4 + 0.1 + 1.5 + 2 + 10 / 60) / 7)  # 1.4667
 
 
-def test_frt_per_channel_filter(desk: sa.Engine) -> None:
+def test_frt_per_channel_filter_and_breakdown(desk: sa.Engine) -> None:
     r = compute(desk, "frt", MARCH, Filters(channel="CHAT"))
     assert r.value == pytest.approx((0.5 + 2) / 2)  # median of T1 0.5 and T2 2
+    by = compute(desk, "frt", MARCH).extra["by_channel"]
+    assert by["chat"] == {"n": 2, "median": pytest.approx(1.25), "mean": pytest.approx(1.25)}
+    # e-mail: T5 4, T6 0.1, T8 1.5, T9 2, T10 1/6 → median 1.5
+    assert by["email"]["n"] == 5 and by["email"]["median"] == pytest.approx(1.5)
 
 
 def test_aht_mean_handle_minutes_over_solved(desk: sa.Engine) -> None:
@@ -90,6 +94,14 @@ def test_frt_not_available_when_no_ticket_got_a_reply(engine: sa.Engine) -> None
     load(engine, ticket("T1", "2025-03-02 09:00"), ticket("T2", "2025-03-03 09:00"))
     r = compute(engine, "frt", MARCH)
     assert r.value is None and "none of the 2 tickets" in r.reason
+
+
+def test_channel_filter_is_reported_as_not_applied_where_it_cannot_apply(desk: sa.Engine) -> None:
+    from cxkpi.metrics import scorecard
+
+    res = scorecard(desk, MARCH, Filters(channel="chat"))
+    assert "filters_not_applied" not in res["fcr"].extra
+    assert res["mrr"].extra["filters_not_applied"] == ["channel"]
 
 
 def test_ticket_metrics_without_tickets(engine: sa.Engine) -> None:

@@ -193,6 +193,7 @@ class Metric:
     reading: Callable[[Ctx], str]  # the short reading printed beside the number ("top-2-box, 1–5 scale")
     options: dict[str, OptionSpec] = field(default_factory=dict)
     uses_accounts: bool = True  # False: rows carry no account, so segment/region/plan filters make it unavailable
+    honours: tuple[str, ...] = ("segment", "region", "plan")  # filters that apply; others are listed as not applied
     proportion: str | None = None  # "survey" (Wilson + z-test), "nps", or None
 
 

@@ -512,6 +512,7 @@ CRC = Metric(
     explain=_crc_explain,
     reading=lambda ctx: "costs ÷ customers active in the period",
     uses_accounts=False,
+    honours=(),
 )
 
 RENEWAL = Metric(

@@ -128,7 +128,11 @@ def _run_batch(conn: sa.Connection, batch: list[tuple[str, Ctx, sa.Subquery]]) -
     out = {}
     for j, (tag, ctx, sq) in enumerate(batch):
         values = {c.name: row[f"c{j}_{c.name}"] for c in sq.c}
-        out[tag] = ctx.metric.finish(ctx, values)
+        res = ctx.metric.finish(ctx, values)
+        ignored = [k for k in ctx.filters.as_dict() if k not in ctx.metric.honours]
+        if ignored:  # e.g. a channel filter on MRR: say so rather than pretend it applied
+            res.extra["filters_not_applied"] = ignored
+        out[tag] = res
     return out
 
 

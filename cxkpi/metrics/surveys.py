@@ -300,6 +300,7 @@ CSAT = Metric(
     reading=lambda ctx: "top-2-box" if ctx.opt("mode") == "top2box" else "mean score ÷ scale maximum",
     options={"mode": OptionSpec("top2box", "top2box (share of top-2 answers) or mean", ("top2box", "mean"))},
     proportion="survey",
+    honours=("segment", "region", "plan", "channel", "survey"),
 )
 
 CES = Metric(
@@ -321,6 +322,7 @@ CES = Metric(
         )
     },
     proportion="survey",
+    honours=("segment", "region", "plan", "channel", "survey"),
 )
 
 NPS = Metric(
@@ -336,6 +338,7 @@ NPS = Metric(
     explain=_nps_explain,
     reading=lambda ctx: "% promoters − % detractors",
     proportion="nps",
+    honours=("segment", "region", "plan", "channel", "survey"),
 )
 
 ESAT = Metric(
@@ -352,4 +355,5 @@ ESAT = Metric(
     reading=lambda ctx: "4–5 of 5, 6–10 of 10",
     uses_accounts=False,
     proportion="survey",
+    honours=("segment", "region", "plan", "channel", "survey"),
 )
