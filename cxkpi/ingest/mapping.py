@@ -91,6 +91,7 @@ class Frame:
         self.questions: list[Question] = []
         self.skipped = 0
         self._dayfirst: bool | None = _answer_bool(options.get("dayfirst"))
+        self.label_scale: tuple[float, float] | None = None
 
     # --- lookups ----------------------------------------------------------------------------------
 
@@ -142,6 +143,18 @@ class Frame:
             return
         col = CANONICAL[table].c[name]
         self.origin[name] = header
+        if table == "responses" and name == "score" and f.values is None and not f.scale:
+            # One answer per row (template, user mapping): numbers, known label ladders or '10 - Extremely likely'.
+            sv = score_values(self, header)
+            if sv is None:
+                self.problems.add("error", "these answers are neither numbers nor a label scale cxkpi knows; "
+                                  "give each label's score in a mapping file's [values.score] table.", column=header)
+                self.out[name] = pd.Series(np.nan, index=self.text.index)
+                return
+            nums, self.label_scale, bad = sv
+            self._bad(header, self.cells(header), bad, "is not a score.")
+            self.out[name] = nums
+            return
         self.out[name] = self.parse(header, col.type, f, name)
 
     def parse(self, header: str, typ: sa.types.TypeEngine, f: Field, name: str = "") -> pd.Series:
@@ -610,6 +623,11 @@ def _plain_responses(fr: Frame, df: pd.DataFrame) -> pd.DataFrame:
     """A responses file with one answer per row (the canonical template, a user's mapping): fill kind and
     scale from options/answers, or infer the scale; ask when unsure."""
     opts = fr.options
+    if "survey" not in df or df["survey"].isna().all():
+        # The survey's name: the user's, else the question text of the score column.
+        name = opts.get("survey") or (fr.origin.get("score") if fr.source.system != "cxkpi" else None)
+        if name:
+            df["survey"] = str(name)[:200]
     if "kind" not in df or df["kind"].isna().all():
         kind = fr.answers.get("kind") or opts.get("kind")
         if not kind and "score" in fr.origin:
@@ -623,7 +641,7 @@ def _plain_responses(fr: Frame, df: pd.DataFrame) -> pd.DataFrame:
         df["kind"] = str(kind).lower()
     if "scale_min" not in df or df["scale_min"].isna().all():
         scale = _scale_answer(fr.answers.get("scale") or opts.get("scale")) or (
-            (float(opts["scale_min"]), float(opts["scale_max"])) if "scale_min" in opts else None)
+            (float(opts["scale_min"]), float(opts["scale_max"])) if "scale_min" in opts else None) or fr.label_scale
         if scale is None and "score" in df:
             kinds = df["kind"].dropna().unique()
             if len(kinds) == 1:
@@ -675,8 +693,12 @@ def source_from_spec(spec: dict[str, Any], name: str = "mapping") -> Source:
 def _derive_generic(fr: Frame) -> None:
     """Keys a plain table can lack: cost_id from date + category + occurrence."""
     t = fr.source.table
-    if t == "costs" and "cost_id" not in fr.out and "date" in fr.out:
-        fr.set("cost_id", derive_cost_ids(fr.out["date"], fr.out.get("category")), "date+category")
+    if t == "costs" and "date" in fr.out:
+        derived = derive_cost_ids(fr.out["date"], fr.out.get("category"))
+        cur = fr.out.get("cost_id")
+        if cur is None or cur.isna().any():
+            fr.set("cost_id", derived if cur is None else cur.where(cur.notna(), derived),
+                   (fr.origin.get("cost_id", "") + " else " if cur is not None else "") + "date + category")
 
 
 def derive_cost_ids(dates: pd.Series, categories: pd.Series | None) -> pd.Series:
@@ -702,7 +724,7 @@ SYNONYMS: dict[str, list[str]] = {
     "name": ["name", "company name", "account name", "名称", "公司名称", "nome", "ragione sociale"],
     "submitted_at": ["submitted at", "submit date", "timestamp", "date", "response date", "completed at",
                      "提交答卷时间", "提交时间", "日期", "时间", "data", "data risposta", "data invio"],
-    "score": ["score", "rating", "satisfaction", "csat", "nps", "满意度", "评分", "分数", "punteggio", "voto",
+    "score": ["score", "rating", "satisfaction", "csat", "nps", "满意度", "满意", "评分", "分数", "打分", "punteggio", "voto",
               "valutazione", "soddisfazione"],
     "comment": ["comment", "comments", "feedback", "remark", "reason", "意见", "建议", "评论", "commento", "note"],
     "response_id": ["response id", "respondent id", "id", "#", "序号", "编号", "id risposta"],
@@ -775,17 +797,18 @@ def suggest_mapping(raw: RawTable, table: str | None = None) -> Suggestion:
     headers = [h for h in raw.column_names()]
     normed = {h: _strip_number_prefix(norm(h)) for h in headers}
 
-    def match(canon: str) -> tuple[str | None, float]:
+    def sim(n: str, w: str) -> float:
+        if n == w:
+            return 100.0
+        if _CJK.search(w) and len(w) >= 2 and w in n:
+            return 92.0  # Chinese headers are questions: '您对我们的客服满意吗' holds '满意'
+        if len(w) <= 3:
+            return 0.0  # "id", "#" match only exactly
+        return float(max(fuzz.ratio(n, w), fuzz.token_sort_ratio(n, w)))
+
+    def pairs(canon: str) -> list[tuple[float, str]]:
         words = [canon.replace("_", " ")] + SYNONYMS.get(canon, [])
-        best, score = None, 0.0
-        for h, n in normed.items():
-            for w in words:
-                s = 100.0 if n == w else fuzz.token_set_ratio(n, w) * (0.9 if len(n) > 2 * len(w) + 6 else 1.0)
-                if w and len(w) <= 3 and n != w:
-                    s = min(s, 60.0)  # "id", "#" match only exactly
-                if s > score:
-                    best, score = h, s
-        return best, score
+        return [(max(sim(n, w) for w in words), h) for h, n in normed.items()]
 
     tables = [table] if table else list(CANONICAL)
     table_scores: dict[str, float] = {}
@@ -794,12 +817,12 @@ def suggest_mapping(raw: RawTable, table: str | None = None) -> Suggestion:
     for t in tables:
         cols, scores = {}, {}
         taken: set[str] = set()
-        for canon in canonical_columns(t):
-            if canon == "linked_account_id":
-                continue
-            h, s = match(canon)
-            if h and s >= 80 and h not in taken:
-                cols[canon], scores[canon] = h, s
+        # Best pairs first, each header and each column used once ('Cliente' is company, not account id).
+        cands = sorted(((sc, -i, canon, h) for i, canon in enumerate(canonical_columns(t))
+                        for sc, h in pairs(canon) if sc >= 80), reverse=True)
+        for sc, _, canon, h in cands:
+            if canon not in cols and h not in taken:
+                cols[canon], scores[canon] = h, sc
                 taken.add(h)
         req = REQUIRED[t]
         hit = sum(1 for c in req if c in cols)
@@ -811,6 +834,9 @@ def suggest_mapping(raw: RawTable, table: str | None = None) -> Suggestion:
     missing = [c for c in REQUIRED[best] if c not in cols and not (best == "responses" and c in (
         "kind", "scale_min", "scale_max", "response_id")) and not (best == "costs" and c == "cost_id")]
     return Suggestion(best, cols, scores, missing, table_scores)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _strip_number_prefix(h: str) -> str:

@@ -81,7 +81,8 @@ def _table(m: Mapped, table: str, df: pd.DataFrame) -> pd.DataFrame:
     # 3. rows without a key or required value: left out with a warning
     flagged = {(e.row, e.column) for e in p.errors}
     for col in REQUIRED[table]:
-        missing = df[col].isna() | df[col].map(lambda v: isinstance(v, str) and v.strip() == "")
+        blank = df[col].astype(object).map(lambda v: isinstance(v, str) and v.strip() == "").astype(bool)
+        missing = df[col].isna() | blank
         origin = _origin(m, table, col)
         already = df["_row"].map(lambda r, o=origin: (int(r), o) in flagged)  # an unparseable cell: an error already
         if missing.any():
