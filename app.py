@@ -9,7 +9,6 @@ from __future__ import annotations
 import streamlit as st
 
 from cxkpi.i18n import t
-from pages import common
 
 st.set_page_config(page_title="cxkpi", page_icon=":material/insights:", layout="wide")
 
@@ -23,6 +22,6 @@ PAGES = [
     st.Page("pages/settings.py", title=t("nav.settings"), icon=":material/settings:", url_path="settings"),
 ]
 
-page = st.navigation(PAGES)
-common.startup()
-page.run()
+# Each page draws its own sidebar controls and header through pages.common.page(), so a page reached
+# by the menu, a shared link or AppTest (which reruns only the page script) draws the same.
+st.navigation(PAGES).run()

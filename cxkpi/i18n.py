@@ -199,3 +199,15 @@ def t(key_or_text: str, /, **kwargs: object) -> str:
     loc = _locale.get()
     text = CATALOGUES.get(loc, EN).get(key_or_text) or EN.get(key_or_text) or key_or_text
     return text.format_map(_Keep(kwargs)) if kwargs else text
+
+
+def _install_page_catalogues() -> None:
+    """Merge the catalogue modules other pages ship (cxkpi/i18n_pages.py) so t() knows every key at import."""
+    import contextlib
+    import importlib
+
+    with contextlib.suppress(ImportError):  # not written yet
+        importlib.import_module("cxkpi.i18n_pages")
+
+
+_install_page_catalogues()

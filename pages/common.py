@@ -6,17 +6,25 @@ computes a metric; it only caches and formats what the library returns.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import html
 import importlib
 import json
+from collections.abc import Iterator
 from types import ModuleType
+from urllib.parse import urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
+from cxkpi import formatting as fmt
 from cxkpi import store
 from cxkpi.i18n import t
 from cxkpi.store import schema
+from cxkpi.view import COMPARES, CSAT_MODES, FILTER_FIELDS, FRT_STATS, PRESETS, View, filter_choices
 
 # Demo-clear marker in the settings key/value table: once a user clears the demo, a restart must not
 # bring it back even though the store is empty again.
@@ -114,12 +122,47 @@ def startup() -> None:
 
 
 def page_header(title_key: str, intro_key: str | None = None) -> None:
-    """Every page starts here: the demo label (when the demo is loaded), the heading, a one-line intro."""
+    """Deprecated (the first shell API): heading and demo label only. Use ``with common.page(name):``."""
     if demo_loaded():
         demo_banner()
     st.title(t(title_key))
     if intro_key:
         st.caption(t(intro_key))
+
+
+# page name -> its URL path (the default page lives at the root).
+URL_PATHS = {
+    "scorecard": "",
+    "trends": "trends",
+    "support": "support",
+    "voice": "voice",
+    "revenue": "revenue",
+    "data": "data",
+    "settings": "settings",
+}
+
+
+@contextlib.contextmanager
+def page(name: str, intro_key: str | None = None, controls: bool = True) -> Iterator[View]:
+    """Every page body runs inside this: first-start demo, sidebar controls, demo label, heading; on exit the
+    URL and the share link are brought up to date (the page may have changed view state, e.g. its metric).
+
+    Why per page and not in app.py: Streamlit runs only the page script on reruns under AppTest, and a page
+    must draw the same whether it is reached through the menu, a shared link or a test.
+    """
+    set_current_page(URL_PATHS.get(name, name))
+    startup()
+    v = sidebar_controls() if controls else view()
+    share_slot = st.sidebar.container()
+    if demo_loaded():
+        demo_banner()
+    st.title(t(f"nav.{name}"))
+    if intro_key:
+        st.caption(t(intro_key))
+    yield v
+    write_url()
+    with share_slot:
+        share_box()
 
 
 def demo_banner() -> None:
@@ -143,3 +186,209 @@ def counts_section() -> None:
 def counts_frame() -> pd.DataFrame:
     counts = row_counts()
     return pd.DataFrame({t("counts.table"): [t(f"table.{k}") for k in counts], t("counts.rows"): list(counts.values())})
+
+
+# ------------------------------------------------------------------------------------------ view state
+# One View per session (st.session_state["cx_view"]), mirrored into the URL query string on every run.
+# Widgets carry their own keys ("w_*"); they are seeded from the View when missing, so a page's widgets
+# pick the view back up after the user visited another page (Streamlit drops state of unrendered widgets).
+
+VIEW_KEY = "cx_view"
+_current_page: dict[str, str] = {"url_path": ""}
+
+
+def today() -> dt.date:
+    """Today in the workspace time zone (presets are calendar periods there)."""
+    tz = workspace_timezone()
+    try:
+        return dt.datetime.now(ZoneInfo(tz)).date()
+    except Exception:  # an unknown zone name in settings: fall back to UTC rather than fail the page
+        return dt.datetime.now(dt.UTC).date()
+
+
+def workspace_timezone() -> str:
+    with engine().connect() as conn:
+        raw = conn.execute(sa.select(schema.settings.c.value).where(schema.settings.c.key == "timezone")).scalar()
+    try:
+        return json.loads(raw) if raw else "UTC"
+    except ValueError:
+        return raw or "UTC"
+
+
+def _workspace_defaults() -> View:
+    """The view a new session starts from: workspace metric options (Settings) as the defaults."""
+    metrics = optional("cxkpi.metrics")
+    if metrics is None:
+        return View()
+    try:
+        with engine().connect() as conn:
+            opts = metrics.workspace_options(conn)
+        return View(csat_mode=opts.get("csat.mode"), frt_stat=opts.get("frt.stat"))
+    except Exception:  # settings being edited by hand: the built-in defaults still work
+        return View()
+
+
+def view() -> View:
+    """The current view; on a session's first run it comes from the URL."""
+    if VIEW_KEY not in st.session_state:
+        st.session_state[VIEW_KEY] = View.from_query(st.query_params.to_dict(), _workspace_defaults())
+    return st.session_state[VIEW_KEY]
+
+
+def set_view(v: View) -> None:
+    st.session_state[VIEW_KEY] = v
+    write_url(v)
+
+
+def write_url(v: View | None = None) -> None:
+    q = (v or view()).to_query()
+    if st.query_params.to_dict() != q:
+        st.query_params.from_dict(q)
+
+
+def set_current_page(url_path: str) -> None:
+    _current_page["url_path"] = url_path
+    st.session_state["cx_page"] = url_path
+
+
+def share_url(v: View | None = None) -> str:
+    """Absolute link to this page with the whole view in its query string."""
+    base = ""
+    try:
+        ctx_url = st.context.url or ""
+    except Exception:
+        ctx_url = ""
+    if ctx_url:
+        parts = urlsplit(ctx_url)
+        base = f"{parts.scheme}://{parts.netloc}"
+        # a reverse proxy may serve the app under a prefix: keep the path up to the current page's path
+        page_path = st.session_state.get("cx_page", "")
+        path = parts.path.rstrip("/")
+        if page_path and path.endswith("/" + page_path):
+            path = path[: -len(page_path) - 1]
+        base += path
+    page_path = st.session_state.get("cx_page", "")
+    return f"{base}/{page_path}?{urlencode((v or view()).to_query())}"
+
+
+def period_and_compare(v: View | None = None) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date] | None]:
+    """The selected period and its comparison period (None without the metric engine)."""
+    v = v or view()
+    start, end = v.period(today())
+    metrics = optional("cxkpi.metrics")
+    if metrics is None:
+        return (start, end), None
+    p = metrics.Period(start, end)
+    cp = metrics.previous_period(p) if v.compare == "prev" else metrics.same_period_last_year(p)
+    return (start, end), (cp.start, cp.end)
+
+
+@st.cache_data(max_entries=32, ttl=600, show_spinner=False)
+def _filter_choices(url: str, version: str) -> dict[str, list[str]]:
+    return filter_choices(_engine_for(url))
+
+
+def filter_choices_cached() -> dict[str, list[str]]:
+    url = store.normalize_url(store.default_url())
+    return _filter_choices(url, data_version())
+
+
+def _sync(key: str, field: str) -> None:
+    """on_change: copy a widget's new value into the view (runs before the script reruns)."""
+    value = st.session_state[key]
+    changes: dict[str, object] = {field: value if value != "" else None}
+    if field == "preset" and value == "custom":
+        (d0, d1) = view().period(today())
+        changes.update(start=d0, end=d1)
+    set_view(view().with_(**changes))
+
+
+def bind(key: str, field: str) -> dict:
+    """Widget kwargs bound to a View field: the widget shows the view's value on every page and run.
+
+    Why not plain keyed widgets: Streamlit treats the same key on another page as a new widget and resets
+    it, so the view (in session state and the URL) is the source of truth and widgets are re-seeded from it.
+    """
+    value = getattr(view(), field)
+    st.session_state[key] = "" if value is None else value
+    return {"key": key, "on_change": _sync, "args": (key, field)}
+
+
+def sidebar_controls() -> View:
+    """Global controls in the sidebar: period, comparison, filters, metric options."""
+    v = view()
+    choices = filter_choices_cached()
+    sb = st.sidebar
+    sb.subheader(t("sidebar.view"))
+    sb.selectbox(t("period.label"), PRESETS, format_func=lambda p: t(f"period.{p}"), **bind("w_preset", "preset"))
+    if view().preset == "custom":
+        c1, c2 = sb.columns(2)
+        c1.date_input(t("period.from"), format="YYYY-MM-DD", **bind("w_from", "start"))
+        c2.date_input(t("period.to"), format="YYYY-MM-DD", **bind("w_to", "end"))
+    sb.selectbox(
+        t("compare.label"), tuple(COMPARES), format_func=lambda c: t(f"compare.{COMPARES[c]}"),
+        **bind("w_compare", "compare"),
+    )  # fmt: skip
+    for name in FILTER_FIELDS:
+        options = ["", *choices.get(name, [])]
+        current = getattr(v, name) or ""
+        if current and current not in options:
+            options.append(current)  # a value from a shared link that this store does not have (yet)
+        sb.selectbox(
+            t(f"filter.{name}"), options, format_func=lambda x: x or t("filter.all"), **bind(f"w_{name}", name)
+        )
+    with sb.expander(t("options.heading")):
+        st.radio(
+            t("options.csat_mode"), CSAT_MODES, horizontal=True,
+            format_func=lambda m: t(f"options.csat_mode.{m}"), **bind("w_csat_mode", "csat_mode"),
+        )  # fmt: skip
+        st.radio(
+            t("options.frt_stat"), FRT_STATS, horizontal=True,
+            format_func=lambda m: t(f"options.frt_stat.{m}"), **bind("w_frt_stat", "frt_stat"),
+        )  # fmt: skip
+    new = view()
+    write_url(new)
+    (s, e), cmp_period = period_and_compare(new)
+    sb.caption(fmt.period(s, e) + ("" if cmp_period is None else " · " + t("compare.vs", period=fmt.period(*cmp_period))))
+    return new
+
+
+def share_box() -> None:
+    """The 'Copy share link' control: the full URL of this view, with a copy button."""
+    url = share_url()
+    with st.container():
+        st.subheader(t("share.heading"))
+        st.caption(t("share.help"))
+        # A real button that copies (Clipboard API, with the textarea fallback for plain-http hosts); the URL
+        # travels in an escaped data attribute, never spliced into the script.
+        st.html(
+            _COPY_BUTTON.format(
+                url=html.escape(url, quote=True),
+                label=html.escape(t("share.copy")),
+                done=html.escape(t("share.copied"), quote=True),
+            ),
+            unsafe_allow_javascript=True,
+        )
+        st.code(url, language=None, wrap_lines=True)
+
+
+_COPY_BUTTON = """
+<button class="cx-copy" data-url="{url}" data-done="{done}" type="button"
+  style="font: inherit; font-size: 0.9rem; padding: 0.35rem 0.8rem; border-radius: 0.5rem; cursor: pointer;
+         border: 1px solid rgba(49, 51, 63, 0.2); background: white; color: rgb(49, 51, 63);">🔗 {label}</button>
+<script>
+document.querySelectorAll("button.cx-copy:not([data-bound])").forEach(function (b) {{
+  b.dataset.bound = "1";
+  b.addEventListener("click", function () {{
+    var u = b.dataset.url, label = b.textContent;
+    var ok = function () {{ b.textContent = "✓ " + b.dataset.done; setTimeout(function () {{ b.textContent = label; }}, 1500); }};
+    var fallback = function () {{
+      var a = document.createElement("textarea"); a.value = u; document.body.appendChild(a); a.select();
+      try {{ document.execCommand("copy"); ok(); }} finally {{ a.remove(); }}
+    }};
+    if (navigator.clipboard && window.isSecureContext) {{ navigator.clipboard.writeText(u).then(ok, fallback); }}
+    else {{ fallback(); }}
+  }});
+}});
+</script>
+"""

@@ -5,6 +5,6 @@ import streamlit as st
 from cxkpi.i18n import t
 from pages import common
 
-common.page_header("nav.revenue", "page.revenue.intro")
-st.info(t("page.coming_soon"), icon=":material/construction:")
-common.counts_section()
+with common.page("revenue", "page.revenue.intro"):
+    st.info(t("page.coming_soon"), icon=":material/construction:")
+    common.counts_section()

@@ -3,5 +3,5 @@
 
 from pages import common
 
-common.page_header("nav.scorecard")
-common.counts_section()
+with common.page("scorecard"):
+    common.counts_section()

@@ -3,5 +3,5 @@
 
 from pages import common
 
-common.page_header("nav.settings")
-common.counts_section()
+with common.page("settings"):
+    common.counts_section()

@@ -3,5 +3,5 @@
 
 from pages import common
 
-common.page_header("nav.trends")
-common.counts_section()
+with common.page("trends"):
+    common.counts_section()

@@ -30,3 +30,24 @@ def test_demo_label_is_visible_on_first_start(page_factory, server):  # noqa: F8
         pytest.fail("no demo label on first start (is cxkpi.demo installed?)\n" + server.log_tail())
     assert "Demo data" in page.locator(".st-key-demo_banner").inner_text()
     assert t("demo.clear_hint") in page.locator(".st-key-demo_banner").inner_text()
+
+
+def test_share_link_carries_page_and_view_and_reproduces_it(page_factory, server):  # noqa: F811
+    page = page_factory("desktop")
+    page.goto(f"{server.url}/trends?period=last_quarter&segment=Enterprise&compare=yoy")
+    wait_ready(page, "Trends")
+    button = page.locator("button.cx-copy")
+    button.wait_for(state="visible")
+    assert "Copy share link" in button.inner_text()
+    # clicking copies the link (Clipboard API; chromium grants it to the page in this context)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    button.click()
+    page.get_by_text("Copied").wait_for(timeout=5000)
+    url = button.get_attribute("data-url")
+    assert "/trends?" in url and "segment=Enterprise" in url and "period=last_quarter" in url and "compare=yoy" in url
+    # opening the link in a fresh page reproduces the view
+    other = page_factory("desktop")
+    other.goto(url)
+    wait_ready(other, "Trends")
+    assert "segment=Enterprise" in other.url and "compare=yoy" in other.url
+    assert "Enterprise" in other.locator('[data-testid="stSidebar"]').inner_text()
