@@ -97,7 +97,17 @@ def parse_numbers(series: pd.Series, *, decimal: str | None = None) -> tuple[pd.
     t = _text(series)
     blank = _blank(t)
     uniques = pd.unique(t[~blank])
-    cores = _number_cores(_fast_str(uniques))
+    texts = _fast_str(uniques)
+    if decimal != "," and texts.str.fullmatch(_NUMBER.pattern).fillna(False).all():
+        # Plain '12000.00' / '-3' everywhere (most exports): nothing to clean, the decimal is '.'.
+        lookup = pd.Series(pd.to_numeric(texts, errors="coerce").to_numpy(dtype="float64"), index=uniques)
+        values = pd.Series(t.map(lookup).to_numpy(dtype="float64"), index=t.index)
+        values[blank] = np.nan
+        if isinstance(series, pd.Series):
+            values.index = series.index
+        values.attrs["decimal"] = "."
+        return values, []
+    cores = _number_cores(texts)
     dec = decimal or _decide_decimal(cores)
     if dec == ",":
         norm = cores.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
