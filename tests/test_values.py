@@ -182,6 +182,9 @@ DATE_STYLES = [
     ("own offset beats tz", ["2025-03-04T10:00:00Z"], {"tz": "America/New_York"}, ["2025-03-04 10:00:00"],
      "YYYY-MM-DDTHH:MM:SS+offset"),
     ("month names", ["4 Mar 2025", "Mar 5, 2025"], {}, ["2025-03-04", "2025-03-05"], None),
+    ("mixed shapes", ["2025-03-04 10:22:11", "03/05/2025 10:00 AM", "4 Mar 2025", "2025/3/6 下午 1:00:00"],
+     {"dayfirst": False}, ["2025-03-04 10:22:11", "2025-03-05 10:00:00", "2025-03-04", "2025-03-06 13:00:00"], None),
+    ("two-digit years", ["3/4/25", "12/31/99"], {}, ["2025-03-04", "1999-12-31"], "MM/DD/YY"),
 ]
 
 
@@ -224,6 +227,12 @@ def test_bad_dates_are_reported_by_position():
     r = parse_datetimes(S("2025-02-30 10:00:00", "", "2025-03-01 10:00:00", "soon"))
     assert r.bad_positions == [0, 3]  # 30 February does not exist; 'soon' is no date
     assert pd.isna(r.values[1]) and r.values[2] == ts("2025-03-01 10:00:00")
+
+
+def test_dates_keep_the_callers_index():
+    r = parse_datetimes(pd.Series(["13/04/2025", "bad", ""], index=[7, 8, 9], dtype=object))
+    assert list(r.values.index) == [7, 8, 9]
+    assert r.values[7] == ts("2025-04-13") and r.bad_positions == [1]  # positions, not labels
 
 
 def test_numbers_that_are_not_serials_are_bad():
