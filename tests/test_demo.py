@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,18 +133,15 @@ def test_bulk_insert_dates_and_booleans(engine: sa.Engine) -> None:
     assert [tuple(r) for r in got] == [(True, 3.0), (None, 4.0)]
 
 
-def test_bulk_insert_30000_tickets_in_a_couple_of_seconds(engine: sa.Engine) -> None:
+def test_bulk_insert_30000_demo_tickets(engine: sa.Engine) -> None:
     df = build_demo(END)["tickets"]
     df = df.assign(load_id=1, system="bench")
     assert len(df) >= 28_000
     with engine.begin() as conn:
-        t0 = time.perf_counter()
         n = bulk_insert(conn, tickets, df)
-        elapsed = time.perf_counter() - t0
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(tickets)).scalar() == n == len(df)
-    print(f"{engine.dialect.name}: bulk_insert of {n} tickets took {elapsed:.2f} s")
-    assert elapsed < 5.0, elapsed  # measured ≈ 0.2 s on DuckDB and ≈ 1 s on PostgreSQL here
+    # speed is measured in bench/run.py, not asserted here
 
 
 # ---------------------------------------------------------------- determinism
@@ -184,9 +180,7 @@ def test_two_fresh_stores_get_identical_demo(tmp_path: Path) -> None:
 
 def test_cli_demo_on_duckdb_file_then_reopened(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"duckdb:///{tmp_path / 'demo-check.duckdb'}"
-    t0, cpu0 = time.perf_counter(), time.process_time()
     assert main(["demo", "--db", url, "--end", "2025-12"]) == 0
-    elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     out = capsys.readouterr().out
     assert "2024-01 to 2025-12" in out
     reopened = _counts(url)  # a brand-new engine on the file the command wrote and closed
@@ -194,10 +188,6 @@ def test_cli_demo_on_duckdb_file_then_reopened(tmp_path: Path, capsys: pytest.Ca
         assert f"{name}" in out and f"{n:,}" in out
     assert 350 <= reopened["accounts"] <= 450
     assert 27_000 <= reopened["tickets"] <= 33_000
-    print(f"cxkpi demo on DuckDB took {elapsed:.2f} s wall, {cpu:.2f} s CPU")
-    # The budget is 10 s. Asserted on this process's CPU time (DuckDB runs in-process) so that a busy CI
-    # machine does not fail it; measured ≈ 1–2 s wall on an idle 2-core box.
-    assert cpu < 10.0, (elapsed, cpu)
 
     # Loading again replaces the demo instead of doubling it.
     assert main(["demo", "--db", url, "--end", "2025-12"]) == 0

@@ -6,7 +6,6 @@ Expected values are worked out by hand in the comments next to them.
 from __future__ import annotations
 
 import math
-import time
 
 import pandas as pd
 import pytest
@@ -324,14 +323,16 @@ def test_looks_mangled_id(text, mangled):
 
 # --- speed ----------------------------------------------------------------------------------------
 
-def test_100k_rows_parse_quickly():
-    # A loose guard (the measured numbers are in the report): each column well under a second here.
+def test_100k_rows_parse_every_value():
+    # Speed is measured in bench/run.py; here: a large column parses completely and correctly.
     n = 100_000
     dates = pd.Series([f"{1 + i % 12:02d}/{1 + i % 28:02d}/2025 {1 + i % 12}:{i % 60:02d}:00 PM" for i in range(n)])
     nums = pd.Series([f"{i:,}.{i % 100:02d}".replace(",", " ") for i in range(n)])
     durs = pd.Series([f"{i % 90}:{i % 60:02d}:00" for i in range(n)])
-    for fn in (lambda: parse_datetimes(dates, dayfirst=False), lambda: parse_numbers(nums),
-               lambda: parse_duration(durs, "hh:mm:ss")):
-        t0 = time.perf_counter()
-        fn()
-        assert time.perf_counter() - t0 < 3.0
+    d = parse_datetimes(dates, dayfirst=False)
+    assert d.bad_positions == [] and d.values.notna().all()
+    assert d.values.iloc[13] == pd.Timestamp("2025-02-14 14:13:00")  # 02/14/2025 2:13:00 PM
+    values, bad = parse_numbers(nums)
+    assert bad == [] and values.iloc[12345] == 12345.45
+    minutes, bad = parse_duration(durs, "hh:mm:ss")
+    assert bad == [] and minutes.iloc[61] == 61 * 60 + 1  # "61:01:00" = 61 h 1 min
