@@ -210,8 +210,21 @@ def test_options_reject_unknown_names_and_bad_values() -> None:
         Options({"csat.mood": "mean"})
     with pytest.raises(ValueError, match="top2box"):
         Options({"csat.mode": "median"})
+    with pytest.raises(ValueError, match="time zone"):
+        Options({"timezone": "Mars/Olympus"})
+    with pytest.raises(ValueError, match="between 0 and 100"):
+        Options({"clv.margin": "150"})
+    assert Options({"clv.margin": "80%"}).get("clv.margin") == 80.0
     assert Options({"churn_rate.include_in_period": "yes"}).get("churn_rate.include_in_period") is True
     assert Options().for_metric("frt") == {"frt.stat": "median"}
+
+
+def test_saved_metric_options_apply_and_a_bad_one_is_skipped(full: sa.Engine) -> None:
+    set_setting(full, "metric_options", {"csat.mode": "mean", "frt.stat": "fastest", "gone.option": 1})
+    r = compute(full, "csat", MARCH)
+    assert r.options == {"csat.mode": "mean"}
+    assert compute(full, "frt", MARCH).options == {"frt.stat": "median"}  # the bad value is ignored
+    assert compute(full, "csat", MARCH, options={"csat.mode": "top2box"}).options == {"csat.mode": "top2box"}
 
 
 def test_unanswered_scores_do_not_count(engine: sa.Engine) -> None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
@@ -28,6 +30,7 @@ class OptionSpec:
     help: str
     choices: tuple[Any, ...] | None = None
     kind: type = str  # str, bool, float, dict, list
+    check: Callable[[Any], str | None] | None = None  # returns an error message for a bad value
 
     def parse(self, name: str, value: Any) -> Any:
         if isinstance(value, str) and self.kind is not str:
@@ -46,13 +49,39 @@ class OptionSpec:
             raise ValueError(f"option {name} takes true or false, got {value!r}")
         if self.choices and value not in self.choices:
             raise ValueError(f"option {name} takes one of {', '.join(map(str, self.choices))}, got {value!r}")
+        if self.check is not None and value is not None:
+            problem = self.check(value)
+            if problem:
+                raise ValueError(f"option {name}: {problem}")
+        if self.kind is dict and not isinstance(value, dict):
+            raise ValueError(f"option {name} takes a JSON object, got {value!r}")
+        if self.kind is list and not isinstance(value, list):
+            raise ValueError(f"option {name} takes a JSON list, got {value!r}")
         return value
+
+
+def _check_zone(value: Any) -> str | None:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        return f"unknown time zone {value!r} (use an IANA name like Europe/Berlin)"
+    return None
+
+
+def _check_currency(value: Any) -> str | None:
+    return None if re.fullmatch(r"[A-Za-z]{3}", str(value)) else f"a currency is a 3-letter ISO code, got {value!r}"
+
+
+def check_percent(value: Any) -> str | None:
+    return None if 0 < float(value) <= 100 else f"a percentage between 0 and 100, got {value!r}"
 
 
 # Options that are not one metric's: the workspace time zone and reporting currency, survey scales.
 GLOBAL_OPTIONS: dict[str, OptionSpec] = {
-    "timezone": OptionSpec("UTC", "workspace time zone (IANA name); periods are whole days in it"),
-    "currency": OptionSpec(None, "reporting currency (ISO code); default: the most common one in the data"),
+    "timezone": OptionSpec("UTC", "workspace time zone (IANA name); periods are whole days in it", check=_check_zone),
+    "currency": OptionSpec(
+        None, "reporting currency (ISO code); default: the most common one in the data", check=_check_currency
+    ),
     "survey.scales": OptionSpec(
         {},
         'scale per survey name overriding the stored one: {"Onboarding": "1-7"} or '

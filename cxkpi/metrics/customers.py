@@ -14,6 +14,7 @@ from cxkpi.metrics.base import (
     Metric,
     OptionSpec,
     active_keys,
+    check_percent,
     count_sq,
     currency_ok,
     customer_key,
@@ -497,7 +498,7 @@ CLV = Metric(
     finish=_clv_finish,
     explain=_clv_explain,
     reading=lambda ctx: f"ARPA × {ctx.opt('margin'):g} % margin ÷ monthly churn",
-    options={"margin": OptionSpec(100.0, "gross margin in percent (0–100)", kind=float)},
+    options={"margin": OptionSpec(100.0, "gross margin in percent (0–100)", kind=float, check=check_percent)},
 )
 
 CRC = Metric(

@@ -50,7 +50,13 @@ def workspace_options(conn: sa.Connection, options: Options | Mapping[str, Any] 
     for key in (SETTING_TIMEZONE, SETTING_CURRENCY):
         if _setting(rows.get(key)):
             base[key] = _setting(rows[key])
-    return Options(base).merged(Options.coerce(options))
+    saved_opts = Options()
+    for k, v in base.items():
+        try:
+            saved_opts.set(k, v)
+        except (ValueError, TypeError):  # a stale or hand-edited setting must not take every page down
+            continue
+    return saved_opts.merged(Options.coerce(options))
 
 
 def make_context(
