@@ -119,6 +119,14 @@ def _where_keys(t: sa.Table, table: str, keys: list[tuple]) -> sa.ColumnElement[
 
 def _existing(conn: sa.Connection, table: str, keys: list[tuple]) -> pd.DataFrame:
     t = CANONICAL[table]
+    kc = NATURAL_KEYS[table]
+    # Keys only first (cheap, one query per system): most loads are mostly new rows, and only rows that
+    # exist are worth fetching whole.
+    present: set[tuple] = set()
+    for prefix in {k[:-1] for k in keys}:
+        q = sa.select(*[t.c[c] for c in kc]).where(*[t.c[c] == v for c, v in zip(kc[:-1], prefix, strict=True)])
+        present.update(tuple(r) for r in conn.execute(q))
+    keys = [k for k in keys if k in present]
     parts = []
     for i in range(0, len(keys), CHUNK):
         chunk = keys[i:i + CHUNK]

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cxkpi.ingest.mapping import Frame
 
 # ISO 4217 currencies without minor units: API amounts are already whole units (Stripe, Chargebee).
@@ -37,6 +36,8 @@ def fill_from(fr: Frame, name: str, *headers: str, table: str | None = None) -> 
 
 def epoch_or_dates(fr: Frame, name: str, *headers: str) -> None:
     """API shapes give epoch seconds; anything else goes through the date parser."""
+    import pandas as pd
+
     from cxkpi.ingest import values as V
 
     h = fr.col(*headers)
@@ -88,6 +89,9 @@ def interval_count_from_name(names: pd.Series) -> pd.Series:
 def survey_from_tickets(fr: Frame, *, rating: str, scores: dict[str, float] | None, scale: tuple[float, float],
                         survey: str, when: tuple[str, ...], comment: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """CSAT answers carried on ticket rows -> responses rows (one per answered ticket, id '<ticket>:csat')."""
+    import numpy as np
+    import pandas as pd
+
     from cxkpi.ingest import values as V
 
     h = fr.col(rating)

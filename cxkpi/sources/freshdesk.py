@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
-
 from cxkpi.sources._util import fill_from, survey_from_tickets
 from cxkpi.sources.base import F, Source, register
 
@@ -45,6 +43,8 @@ def _csat(fr):  # noqa: ANN001, ANN202
         ladder, scale = _LADDERS[0][1], _LADDERS[0][2]
         unknown = sorted(labels - set(ladder))
         if unknown:
+            import numpy as np
+
             pos = np.flatnonzero(fr.cells(h).str.casefold().isin(unknown).to_numpy())
             fr.problems.cells("error", "is not a Freshdesk survey label (Extremely Happy … Extremely Unhappy). "
                               "Give its score in a mapping file's [values] table.", fr.rows(pos),

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
 from cxkpi.sources.base import F, Source, register
 
 
@@ -40,6 +38,8 @@ def _derive(fr) -> None:  # noqa: ANN001
         acc = fr.col("Account Name")
         opp = fr.col("Opportunity Name")
         if opp is not None:
+            import pandas as pd
+
             a = fr.cells(acc) if acc else pd.Series("", index=fr.text.index)
             fr.set("renewal_id", (a + " | " + fr.cells(opp)).where(fr.cells(opp) != "", None),
                    f"{acc} + {opp}" if acc else opp)

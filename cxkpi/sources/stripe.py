@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from cxkpi.sources._util import epoch_or_dates, fill_from, interval_count_from_name, minor_units
 from cxkpi.sources.base import F, Source, register
 
@@ -74,7 +72,7 @@ def _api(fr) -> None:  # noqa: ANN001
             canceled = fr.out["ended_at"].where(save["status"].eq("canceled").to_numpy(), None)
             fr.out["ended_at"] = cur.where(cur.notna(), canceled)
     if "interval_count" not in fr.out:
-        fr.set("interval_count", np.ones(len(fr.text), dtype="int64"))
+        fr.set("interval_count", [1] * len(fr.text))
 
 
 register(Source(
