@@ -22,6 +22,7 @@ COMMANDS = {
     "demo": "cxkpi.demo:cmd_demo",
     "loads": "cxkpi.ingest.commands:cmd_loads",
     "remove": "cxkpi.ingest.commands:cmd_remove",
+    "quality": "cxkpi.quality:cmd_quality",
 }
 
 
@@ -95,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("remove", help="remove a load and restore what it replaced")
     sp.add_argument("load_id", type=int)
     db(sp)
+
+    sp = sub.add_parser("quality", help="the data-quality report: what makes a number wrong and how to fix it")
+    db(sp)
+    sp.add_argument("--format", choices=["table", "json"], default="table")
     return p
 
 
