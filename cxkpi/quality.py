@@ -197,7 +197,10 @@ _CURRENCY_FIX = ("If the reporting currency is wrong, set it in Settings (curren
 def _unlinked(table: str) -> Callable[[_Scope], list[sa.ColumnElement[bool]]]:
     def where(s: _Scope) -> list[sa.ColumnElement[bool]]:
         t = CANONICAL[table]
-        preds = [~sa.exists(sa.select(accounts.c.account_id).where(accounts.c.account_id == t.c.linked_account_id))]
+        # NOT IN over the (non-null) account ids: PostgreSQL hashes it once, where a correlated NOT EXISTS
+        # inside a FILTER would probe per row; an empty linked_account_id (nothing to link by) is unlinked too
+        linked = t.c.linked_account_id
+        preds = [sa.or_(linked.is_(None), linked.not_in(sa.select(accounts.c.account_id)))]
         if table == "responses":  # employee answers (ESAT) belong to no customer by design
             preds.append(sa.or_(t.c.kind.is_(None), norm(t.c.kind) != "esat"))
         return preds
@@ -552,6 +555,70 @@ def _duplicates(conn: sa.Connection, scope: _Scope) -> list[Finding]:
     return out
 
 
+# Same record under another id: one person, one instant (to the second), two systems. Why these columns:
+# a ticket or an answer is created by one person at one moment; two tools recording the same second for the
+# same person (and, for a survey, the same kind and score) is the same event exported twice.
+SAME_RECORD_TABLES = ("tickets", "responses")
+
+
+def _same_record_select(table: str, scope: _Scope) -> sa.Select:
+    t = CANONICAL[table]
+    idc = t.c[NATURAL_KEYS[table][-1]]
+    who = sa.func.coalesce(sa.func.lower(sa.func.trim(t.c.email)), t.c.account_id, sa.func.lower(t.c.company))
+    at = t.c[DATE_COL[table]]
+    group: list[sa.ColumnElement[Any]] = [who, at]
+    kind: sa.ColumnElement[Any] = sa.cast(sa.null(), sa.String)
+    if table == "responses":
+        group += [norm(t.c.kind), t.c.score]
+        kind = norm(t.c.kind)
+    return (
+        sa.select(
+            sa.literal_column(f"'{table}'", sa.String).label("tbl"),
+            sa.func.min(sa.cast(idc, sa.String)).label("id_a"),
+            sa.func.max(sa.cast(idc, sa.String)).label("id_b"),
+            sa.func.count().label("n"),
+            sa.func.min(kind).label("kind"),
+        )
+        .where(who.is_not(None), at.is_not(None), *scope.in_period(table))
+        .group_by(*group)
+        # two systems and two ids: a same-id repeat is the other finding
+        .having(sa.func.min(t.c.system) != sa.func.max(t.c.system), sa.func.min(idc) != sa.func.max(idc))
+    )
+
+
+def _same_records(conn: sa.Connection, scope: _Scope) -> list[Finding]:
+    tables = [t for t in SAME_RECORD_TABLES if t in scope.tables]
+    if not tables:
+        return []
+    rows = conn.execute(sa.union_all(*[_same_record_select(t, scope) for t in tables])).all()
+    out = []
+    for table in tables:
+        rs = sorted((r for r in rows if r.tbl == table), key=lambda r: r.id_a)
+        if not rs:
+            continue
+        ids = [x for r in rs[:200] for x in (r.id_a, r.id_b)]
+        t = CANONICAL[table]
+        idc = t.c[NATURAL_KEYS[table][-1]]
+        found = conn.execute(sa.select(t.c.system, t.c.load_id).where(sa.cast(idc, sa.String).in_(ids)).distinct()).all()
+        systems = sorted({r.system for r in found})
+        affects = _by_kind({(r.kind,): 1 for r in rs}) if table == "responses" else TABLE_METRICS[table]
+        ex = [f"{r.id_a} = {r.id_b}" for r in rs[:EXAMPLES]]
+        extra = sum(int(r.n) - 1 for r in rs)
+        same = "customer, the same second" + (", kind and score" if table == "responses" else "")
+        out.append(Finding(
+            f"{table}.same_record_other_id", "warning", f"The same {_NOUNS[table]} under two ids from two systems",
+            f"{len(rs)} {_noun(table, len(rs))} appear in more than one system ({', '.join(systems)}) under "
+            f"different ids — same {same} — {extra} extra rows in all; e.g. {'; '.join(ex)}.",
+            table, len(rs), affects,
+            _effect("each of these records counts twice (once per system)", affects),
+            "If both systems exported the same records (a migration, a sync), keep one: remove the load that "
+            "repeats them or export each system without the other's records. If they are truly separate, "
+            "nothing to do.",
+            sorted({int(r.load_id) for r in found}), ex,
+        ))
+    return out
+
+
 def _accounts_shared(conn: sa.Connection, scope: _Scope) -> list[Finding]:
     """Two accounts with one e-mail (or one company name): the same customer twice."""
     if "accounts" not in scope.tables or not scope.has_accounts:
@@ -756,6 +823,7 @@ MISSING_CODES = (
 ALL_CODES: tuple[str, ...] = (
     *(c.code for c in ROW_CHECKS),
     *(f"{t}.same_id_two_systems" for t in DUP_TABLES),
+    *(f"{t}.same_record_other_id" for t in SAME_RECORD_TABLES),
     "accounts.shared_email", "accounts.shared_name",
     *(f"{t}.coverage_gap" for t in EVENT_TABLES),
     *MISSING_CODES,
@@ -767,6 +835,7 @@ def _report(conn: sa.Connection, period: Any, tables: Iterable[str] | None = Non
     found = [
         *_run_row_checks(conn, scope),
         *_duplicates(conn, scope),
+        *_same_records(conn, scope),
         *_accounts_shared(conn, scope),
         *_coverage(conn, scope),
         *(_missing(conn, scope) if tables is None else []),
@@ -820,12 +889,12 @@ def cmd_quality(args: argparse.Namespace) -> int:
     counts = {s: sum(1 for f in found if f.severity == s) for s in SEVERITIES}
     out.write(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()) + "\n\n")
     for f in found:
-        out.write(f"{f.severity.upper():<8}{f.code}  ({f.count})  {f.title}\n")
+        count = f"  ({f.count})" if f.count else ""
+        out.write(f"{f.severity.upper():<8}{f.code}{count}  {f.title}\n")
         out.write(f"        {f.detail}\n")
         if f.affects:
-            out.write(f"        affects: {', '.join(f.affects)} — {f.effect}\n")
-        else:
-            out.write(f"        {f.effect}\n")
+            out.write(f"        affects: {', '.join(f.affects)}\n")
+        out.write(f"        effect: {f.effect}\n")
         out.write(f"        fix: {f.fix}\n")
         if f.load_ids:
             out.write(f"        loads: {', '.join(map(str, f.load_ids))}\n")

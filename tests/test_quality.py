@@ -80,6 +80,17 @@ def test_the_same_ticket_from_two_systems_is_reported_once_per_id(engine: sa.Eng
     assert "cxkpi, freshdesk" in f.detail and "2 extra rows" in f.detail
 
 
+def test_the_same_answer_under_another_id_from_another_system(engine: sa.Engine) -> None:
+    dl = load(engine, "delighted_nps.csv")  # Delighted ids 51200000, 51200013, 51200020
+    tpl = load(engine, "responses_template_reexport.csv")  # the same answers re-keyed NPS-1..3 in a template
+    f = by_code(report(engine))["responses.same_record_other_id"]
+    # NPS-1 and NPS-2: same e-mail (case aside), same second, kind nps, same score as a Delighted answer -> 2.
+    # NPS-3 has score 7 where Delighted has 6: not the same answer.
+    assert (f.severity, f.count, f.affects, f.load_ids) == ("warning", 2, ["nps"], sorted([dl, tpl]))
+    assert f.examples == ["51200000:nps = NPS-1", "51200013:nps = NPS-2"]
+    assert "responses.same_id_two_systems" not in by_code(report(engine))
+
+
 def test_two_accounts_with_one_email(engine: sa.Engine) -> None:
     lid = load(engine, "accounts_shared_email.csv")
     f = by_code(report(engine))["accounts.shared_email"]
@@ -214,6 +225,57 @@ def test_tickets_solved_or_answered_before_they_were_created(engine: sa.Engine) 
     assert f["tickets.reply_before_created"].affects == ["frt"]
 
 
+def test_tickets_with_negative_handle_time_or_counts(engine: sa.Engine) -> None:
+    c = T(2025, 2, 3, 10)
+    insert(engine, "tickets", [  # the importer blanks a negative duration and refuses a negative count
+        {"ticket_id": "H1", "created_at": c, "handle_minutes": 12.0, "reopens": 0, "agent_replies": 1},
+        {"ticket_id": "H2", "created_at": c, "handle_minutes": -5.0, "reopens": 0, "agent_replies": 1},
+        {"ticket_id": "H3", "created_at": c, "handle_minutes": 3.0, "reopens": -1, "agent_replies": 1},
+        {"ticket_id": "H4", "created_at": c, "handle_minutes": 3.0, "reopens": 0, "agent_replies": -2},
+    ])
+    f = by_code(report(engine))
+    assert (f["tickets.negative_handle_time"].count, f["tickets.negative_handle_time"].affects) == (1, ["aht"])
+    assert f["tickets.negative_counts"].examples == ["H3", "H4"]
+    assert f["tickets.negative_counts"].affects == ["ticket_reopens", "fcr"]
+
+
+def test_accounts_churned_before_created(engine: sa.Engine) -> None:
+    insert(engine, "accounts", [
+        {"account_id": "A1", "name": "Fine", "created_at": T(2024, 1, 1), "churned_at": T(2025, 1, 1)},
+        {"account_id": "A2", "name": "Backwards", "created_at": T(2025, 1, 1), "churned_at": T(2024, 6, 1)},
+    ])
+    f = by_code(report(engine))["accounts.churned_before_created"]
+    assert (f.severity, f.count, f.examples, f.affects) == ("error", 1, ["A2"], ["churn_rate", "clv", "crc"])
+
+
+@pytest.mark.parametrize(("table", "affects", "severity"), [
+    ("payments", ["clv"], "warning"),
+    ("costs", ["crc"], "warning"),
+    ("renewals", [], "info"),  # no metric adds renewal amounts
+])
+def test_amounts_in_another_currency(engine: sa.Engine, table: str, affects: list[str], severity: str) -> None:
+    date = {"payments": ("paid_at", T(2025, 1, 5)), "costs": ("date", dt.date(2025, 1, 1)),
+            "renewals": ("due_date", dt.date(2025, 3, 1))}[table]
+    key = {"payments": "payment_id", "costs": "cost_id", "renewals": "renewal_id"}[table]
+    # two USD rows make USD the reporting currency; one ' eur ' row (trimmed, upper-cased: EUR) is the other one
+    insert(engine, table, [{key: f"M{i}", "amount": 100.0, "currency": cur, date[0]: date[1]}
+                           for i, cur in enumerate(["USD", "USD", " eur "])])
+    f = by_code(report(engine))[f"{table}.other_currency"]
+    assert (f.severity, f.count, f.examples, f.affects) == (severity, 1, ["M2"], affects)
+    assert "EUR 1" in f.detail
+
+
+def test_unlinked_answers_leave_employee_surveys_alone(engine: sa.Engine) -> None:
+    load(engine, "accounts.csv")
+    insert(engine, "responses", [
+        {**resp("E1", "csat", 5, 1, 5), "account_id": "C001"},  # linked
+        {**resp("E2", "csat", 4, 1, 5), "email": "who@nowhere.example"},  # no such account
+        {**resp("E3", "esat", 4, 1, 5, survey="Pulse"), "email": "staff@northwind-demo.example"},  # staff: not checked
+    ])
+    f = by_code(report(engine))["responses.unlinked"]
+    assert (f.count, f.examples, f.affects) == (1, ["E2"], ["csat"])
+
+
 # ---------------------------------------------------------------------------------------- coverage
 
 
@@ -244,6 +306,14 @@ def test_an_empty_store_says_which_export_each_metric_needs(engine: sa.Engine) -
     f = by_code(found)
     assert f["costs.empty"].fix == REGISTRY["crc"].source
     assert f["tickets.empty"].affects == TICKET_METRICS
+
+
+def test_no_subscriptions_but_dated_accounts_and_payments(engine: sa.Engine) -> None:
+    load(engine, "accounts.csv")
+    load(engine, "clean_payments.csv")
+    f = by_code(report(engine))["subscriptions.empty"]
+    # churn is read from account dates and CLV from payments: only MRR is left without data
+    assert f.affects == ["mrr"]
 
 
 def test_tickets_without_reopen_counts_or_handle_times(engine: sa.Engine) -> None:
