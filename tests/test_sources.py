@@ -68,3 +68,11 @@ def test_cli_sources_lists_one_line_per_source(capsys):
 def test_unknown_source_name_says_how_to_list_them():
     with pytest.raises(KeyError, match="cxkpi sources"):
         get_source("nope")
+
+
+def test_docs_list_every_source():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "ingest.md").read_text(encoding="utf-8")
+    missing = [s.name for s in all_sources() if f"`{s.name}`" not in doc and not s.name.startswith("cxkpi_")]
+    assert not missing, f"docs/ingest.md does not list {missing}"

@@ -25,7 +25,7 @@ from cxkpi.store.link import relink
 from cxkpi.store.loads import next_load_id, record_load
 from cxkpi.store.schema import CANONICAL, HISTORY, NATURAL_KEYS, loads
 
-CHUNK = 1000  # keys per IN (...) list: well under every driver's parameter limit
+CHUNK = 2000  # keys per IN (...) list: well under every driver's parameter limit
 COMPARE_SKIP = ("load_id", "linked_account_id")
 
 
@@ -127,6 +127,14 @@ def _existing(conn: sa.Connection, table: str, keys: list[tuple]) -> pd.DataFram
         q = sa.select(*[t.c[c] for c in kc]).where(*[t.c[c] == v for c, v in zip(kc[:-1], prefix, strict=True)])
         present.update(tuple(r) for r in conn.execute(q))
     keys = [k for k in keys if k in present]
+    if keys and 2 * len(keys) >= len(present):
+        # Most of what is stored comes back (overlapping exports): one scan beats many IN lists.
+        want = set(keys)
+        prefixes = {k[:-1] for k in keys}
+        conds = [sa.and_(*[t.c[c] == v for c, v in zip(kc[:-1], pre, strict=True)]) for pre in prefixes]
+        df = pd.read_sql(sa.select(t).where(sa.or_(*conds)) if kc[:-1] else sa.select(t), conn)
+        hit = [k in want for k in zip(*[df[c].tolist() for c in kc], strict=True)] if len(df) else []
+        return store_frame(table, df[hit].reset_index(drop=True) if len(df) else df)
     parts = []
     for i in range(0, len(keys), CHUNK):
         chunk = keys[i:i + CHUNK]
