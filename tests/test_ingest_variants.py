@@ -339,3 +339,71 @@ def test_intercom_ids_mangled_by_excel_are_rejected(engine, shared_fixtures):
     assert rep.rejected
     assert any("row 4" in p.text() and "'Conversation ID'" in p.text() and "scientific notation" in p.message
                for p in rep.problems)
+
+
+# --- more shapes -------------------------------------------------------------------------------------
+
+
+def test_intercom_rating_export_shares_ids_with_the_conversations_export(engine, shared_fixtures):
+    load_ok(engine, (shared_fixtures / "intercom_conversations.csv").read_bytes(), "conversations.csv")
+    rows = [["Conversation ID", "Updated at (America/New_York)", "Conversation rating", "Conversation rating remark",
+             "Agent rated type", "Company name", "User name"],
+            ["215000000000000", "2025-01-23 02:00:00", "4", "Changed my mind", "Teammate", "Northwind Traders",
+             "Olivia Hart"]]
+    data = to_csv(rows)
+    assert source_of(data, "csat.csv") == "intercom_csat"
+    rep = load_ok(engine, data, "csat.csv")
+    assert rep.counts["responses"] == {"added": 0, "updated": 1, "unchanged": 0}  # same response, re-rated
+    from tests.test_ingest_fixtures import query
+
+    assert query(engine, "SELECT score, comment FROM responses WHERE response_id = '215000000000000:csat'") \
+        == [(4.0, "Changed my mind")]
+
+
+def test_hubspot_tickets(engine):
+    rows = [["Ticket ID", "Ticket name", "Ticket status", "Pipeline", "Create date", "Close date", "Source",
+             "Ticket owner", "Time to first agent reply"],
+            ["901", "Login issue", "Closed", "Support Pipeline", "2025-03-04 10:22", "2025-03-05 09:00", "Email",
+             "Dana Reyes", "5400000"]]
+    data = to_csv(rows)
+    assert source_of(data, "hubspot-crm-exports-tickets.csv") == "hubspot_tickets"
+    load_ok(engine, data, "hubspot-crm-exports-tickets.csv")
+    from tests.test_ingest_fixtures import query
+
+    # 5 400 000 ms = 90 minutes.
+    assert query(engine, "SELECT status, channel, first_reply_minutes FROM tickets") == [("closed", "email", 90.0)]
+
+
+def test_google_forms_linked_sheet_in_zh_tw(engine, shared_fixtures):
+    rows = rows_of(shared_fixtures / "google_forms_esat.csv")
+    for r in rows[1:]:  # '2025/01/22 3:28:48 PM GMT+1' -> '2025/1/22 下午 3:28:48' (Sheet locale, no offset)
+        d, t, ampm, _ = r[0].split(" ")
+        y, m, dd = d.split("/")
+        r[0] = f"{y}/{int(m)}/{int(dd)} {'下午' if ampm == 'PM' else '上午'} {t}"
+    rep = load_ok(engine, to_csv(rows), "form.csv", mapping={"options": {"tz": "Europe/Berlin"}})
+    assert rep.counts["responses"]["added"] == 32
+    from tests.test_ingest_fixtures import query
+
+    # Dana Reyes: 下午 3:28:48 in Berlin (UTC+1 in January) = 14:28:48 UTC, as the GMT+1 download says.
+    assert [str(r[0]) for r in query(engine, "SELECT submitted_at FROM responses WHERE email LIKE 'dana%' "
+                                     "ORDER BY 1")][:1] == ["2025-01-22 14:28:48"]
+
+
+def test_forced_source_that_does_not_fit_says_which_columns_are_missing(shared_fixtures):
+    p = preview((shared_fixtures / "delighted_nps.csv").read_bytes(), "x.csv", source="zendesk_tickets")
+    assert not p.ok
+    assert "does not look like Zendesk Support — tickets CSV: no column 'Id', 'Created at', 'Via', 'Solved at'" \
+        in p.errors[0].message
+
+
+def test_xlsx_sheet_choice(engine, shared_fixtures):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Notes"
+    wb.active.append(["exported for the board"])
+    ws = wb.create_sheet("Renewals")
+    for r in rows_of(shared_fixtures / "salesforce_renewals.csv"):
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    rep = load_ok(engine, buf.getvalue(), "report.xlsx", sheet="Renewals")
+    assert rep.counts["renewals"]["added"] == 25
