@@ -1,6 +1,7 @@
 """Every number, amount, percentage and date the pages show goes through here (babel, locale-aware).
 
 One style everywhere: 1,234.5 · 84.0 % · +5 pts · $12,450 · 1.7 h · 12.2 min · Oct 2026.
+Units are joined with a no-break space (NBSP) so "84.0 %" never wraps between the number and its unit.
 Values arrive unrounded from the metric engine; rounding happens only here, for display.
 """
 
@@ -18,6 +19,7 @@ from cxkpi.i18n import get_locale, t
 # cxkpi locale -> babel locale used for numbers and dates.
 BABEL_LOCALES = {"en": "en_US", "zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "it": "it_IT"}
 DASH = "—"
+NBSP = "\u00a0"
 
 
 def _loc(locale: str | None = None) -> str:
@@ -42,7 +44,7 @@ def count(x: float | None, locale: str | None = None) -> str:
 
 def percent(x: float | None, decimals: int = 1, locale: str | None = None) -> str:
     """A 0–100 percentage: 84.0 -> '84.0 %'."""
-    return DASH if _missing(x) else f"{number(x, decimals, locale)} %"
+    return DASH if _missing(x) else f"{number(x, decimals, locale)}{NBSP}%"
 
 
 def _signed(text: str, x: float) -> str:
@@ -55,8 +57,8 @@ def points(delta: float | None, decimals: int = 1, locale: str | None = None) ->
     if _missing(delta):
         return DASH
     if round(float(delta), decimals) == 0:
-        return f"±{number(0, decimals, locale)} pts"
-    return f"{_signed(number(delta, decimals, locale), delta)} pts"
+        return f"±{number(0, decimals, locale)}{NBSP}pts"
+    return f"{_signed(number(delta, decimals, locale), delta)}{NBSP}pts"
 
 
 def money(x: float | None, currency: str = "USD", decimals: int = 0, locale: str | None = None) -> str:
@@ -89,11 +91,11 @@ def signed_number(x: float | None, decimals: int = 1, suffix: str = "", locale: 
 
 
 def hours(x: float | None, locale: str | None = None) -> str:
-    return DASH if _missing(x) else f"{number(x, 1, locale)} h"
+    return DASH if _missing(x) else f"{number(x, 1, locale)}{NBSP}h"
 
 
 def minutes(x: float | None, locale: str | None = None) -> str:
-    return DASH if _missing(x) else f"{number(x, 1, locale)} min"
+    return DASH if _missing(x) else f"{number(x, 1, locale)}{NBSP}min"
 
 
 def date(d: dt.date | None, locale: str | None = None) -> str:
@@ -152,9 +154,9 @@ def delta(x: float | None, unit: str, currency: str = "USD", locale: str | None 
     if unit == "count":
         return signed_number(x, 0, "", locale)
     if unit == "hours":
-        return signed_number(x, 1, " h", locale)
+        return signed_number(x, 1, NBSP + "h", locale)
     if unit == "minutes":
-        return signed_number(x, 1, " min", locale)
+        return signed_number(x, 1, NBSP + "min", locale)
     return signed_money(x, currency if unit == "currency" else unit, 0, locale)
 
 

@@ -375,7 +375,7 @@ def share_box() -> None:
 _COPY_BUTTON = """
 <button class="cx-copy" data-url="{url}" data-done="{done}" type="button"
   style="font: inherit; font-size: 0.9rem; padding: 0.35rem 0.8rem; border-radius: 0.5rem; cursor: pointer;
-         border: 1px solid rgba(49, 51, 63, 0.2); background: white; color: rgb(49, 51, 63);">🔗 {label}</button>
+         border: 1px solid rgba(49, 51, 63, 0.2); background: white; color: rgb(49, 51, 63);">{label}</button>
 <script>
 document.querySelectorAll("button.cx-copy:not([data-bound])").forEach(function (b) {{
   b.dataset.bound = "1";
@@ -392,3 +392,68 @@ document.querySelectorAll("button.cx-copy:not([data-bound])").forEach(function (
 }});
 </script>
 """
+
+
+# ------------------------------------------------------------------------------------- cached metric calls
+# Keyed by store URL + data version + view: a rerun with the same view runs no metric query, and any
+# import or removal (a new data version) recomputes. Results are small (a dict of MetricResult).
+
+SPARK_MONTHS = 12
+
+
+def store_url() -> str:
+    return store.normalize_url(store.default_url())
+
+
+def _frozen(d: dict) -> tuple:
+    return tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in d.items()))
+
+
+@st.cache_data(max_entries=128, ttl=900, show_spinner=False)
+def _scorecard(url: str, version: str, start: dt.date, end: dt.date, filters: tuple, options: tuple) -> dict:
+    import cxkpi.metrics as metrics
+
+    opts = {k: json.loads(v) for k, v in options}
+    return metrics.scorecard(_engine_for(url), metrics.Period(start, end), metrics.Filters(**dict(filters)), opts)
+
+
+@st.cache_data(max_entries=512, ttl=900, show_spinner=False)
+def _trend(url: str, version: str, key: str, start: dt.date, end: dt.date, by: str, filters: tuple, options: tuple) -> list:
+    import cxkpi.metrics as metrics
+
+    opts = {k: json.loads(v) for k, v in options}
+    return metrics.trend(_engine_for(url), key, start, end, by, metrics.Filters(**dict(filters)), opts)
+
+
+def scorecard(start: dt.date, end: dt.date, v: View | None = None, filters: dict | None = None) -> dict:
+    """Every metric for one period under the view's filters and options (cached)."""
+    v = v or view()
+    f = v.filters() if filters is None else filters
+    return _scorecard(store_url(), data_version(), start, end, tuple(sorted(f.items())), _frozen(v.options()))
+
+
+def trend(key: str, start: dt.date, end: dt.date, by: str = "month", v: View | None = None,
+          filters: dict | None = None) -> list:  # fmt: skip
+    """One metric per bucket (cached); `filters` overrides the view's (segment lines on Trends)."""
+    v = v or view()
+    f = v.filters() if filters is None else filters
+    return _trend(store_url(), data_version(), key, start, end, by, tuple(sorted(f.items())), _frozen(v.options()))
+
+
+def months_back(end: dt.date, months: int) -> dt.date:
+    """The first day of the month `months - 1` months before `end`'s month: a window of `months` months."""
+    y, m = divmod(end.month - 1 - (months - 1), 12)
+    return dt.date(end.year + y, m + 1, 1)
+
+
+def metric_label(key: str, fallback: str | None = None) -> str:
+    """The metric's display name: a translation when the catalogue has one, else the registry's label."""
+    text = t(f"metric.{key}")
+    return text if text != f"metric.{key}" else (fallback or key)
+
+
+def goals_for(key: str) -> list:
+    goals = optional("cxkpi.goals")
+    if goals is None:
+        return []
+    return goals.list_goals(engine(), key)

@@ -1,12 +1,145 @@
-"""The Scorecard page under AppTest."""
+"""The Scorecard page: thirteen tiles in registry order, filters change the numbers, not-available states
+name the export that supplies them, and a rerun with the same view runs no metric query."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+
+import cxkpi.metrics as metrics
+from cxkpi import formatting as fmt
+from cxkpi.store import make_engine
+from cxkpi.view import View
 from tests.apphelpers import app, demo_store, demo_template, no_exception  # noqa: F401
+
+CUSTOM_Q3 = {"period": "custom", "from": "2026-07-01", "to": "2026-09-30"}
+
+
+def tiles(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
 
 
 def test_scorecard_page_shows_its_heading(app):  # noqa: F811
     at = app()
-    at.switch_page("pages/scorecard.py").run()
+    at.run()
     no_exception(at)
     assert [t.value for t in at.title] == ["Scorecard"]
+
+
+def test_thirteen_tiles_in_registry_order_with_the_engines_numbers(app, demo_store):  # noqa: F811
+    at = app(**CUSTOM_Q3)
+    at.run()
+    no_exception(at)
+    labels = [m.label for m in at.metric]
+    assert labels == [metrics.REGISTRY[k].label for k in metrics.REGISTRY]
+    assert len(labels) == 13
+    # the page shows exactly what the engine computes, formatted
+    eng = make_engine(f"duckdb:///{demo_store}")
+    direct = metrics.scorecard(eng, metrics.Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30)), None,
+                               View().options())  # fmt: skip
+    eng.dispose()
+    shown = tiles(at)
+    for key, res in direct.items():
+        assert shown[res.label] == fmt.value(res.value, res.unit), key
+
+
+def test_a_segment_filter_changes_the_numbers(app):  # noqa: F811
+    everyone = app(**CUSTOM_Q3)
+    everyone.run()
+    enterprise = app(**CUSTOM_Q3, segment="Enterprise")
+    enterprise.run()
+    no_exception(enterprise)
+    a, b = tiles(everyone), tiles(enterprise)
+    # (Enterprise CSAT happens to round to the company-wide 86.9 % in Q3 of this demo; other tiles move)
+    assert a["MRR"] != b["MRR"] and a["NPS"] != b["NPS"] and a["Ticket reopens"] != b["Ticket reopens"]
+    # ESAT rows carry no account, so a segment filter makes it not available (metrics.md) — said, not zero
+    assert b["ESAT"] == "Not available"
+    assert a["ESAT"] != "Not available"
+
+
+def test_changing_the_sidebar_filter_changes_the_tiles(app):  # noqa: F811
+    at = app(**CUSTOM_Q3)
+    at.run()
+    before = tiles(at)["MRR"]
+    at.sidebar.selectbox(key="w_segment").set_value("SMB").run()
+    no_exception(at)
+    assert tiles(at)["MRR"] != before
+    assert at.query_params["segment"] == "SMB"
+
+
+def test_not_available_names_the_export_and_links_to_the_data_page(app, demo_store):  # noqa: F811
+    from cxkpi.demo import clear_demo
+
+    eng = make_engine(f"duckdb:///{demo_store}")
+    clear_demo(eng)
+    eng.dispose()
+    at = app()
+    at.run()
+    no_exception(at)
+    assert set(tiles(at).values()) == {"Not available"}
+    captions = " ".join(c.value for c in at.caption)
+    assert "Needs: Load a survey export with a 0–10 'how likely to recommend' question" in captions
+    assert any(pl.proto.page.endswith("data.py") or "data" in pl.proto.page for pl in at.get("page_link"))
+
+
+def test_a_rerun_with_the_same_view_runs_no_metric_query(app, monkeypatch):  # noqa: F811
+    calls = {"scorecard": 0, "trend": 0}
+    real_scorecard, real_trend = metrics.scorecard, metrics.trend
+
+    def counting_scorecard(*a, **k):
+        calls["scorecard"] += 1
+        return real_scorecard(*a, **k)
+
+    def counting_trend(*a, **k):
+        calls["trend"] += 1
+        return real_trend(*a, **k)
+
+    monkeypatch.setattr(metrics, "scorecard", counting_scorecard)
+    monkeypatch.setattr(metrics, "trend", counting_trend)
+    at = app(**CUSTOM_Q3)
+    at.run()
+    no_exception(at)
+    # current + comparison period, and one 12-month sparkline per available metric
+    assert calls["scorecard"] == 2
+    first_trends = calls["trend"]
+    assert 8 <= first_trends <= 13
+    at.run()
+    assert calls == {"scorecard": 2, "trend": first_trends}
+    # a different view does query again
+    at.sidebar.selectbox(key="w_compare").set_value("yoy").run()
+    assert calls["scorecard"] == 3
+
+
+@pytest.mark.parametrize("csat", ["top2box", "mean"])
+def test_csat_option_from_the_url_reaches_the_engine(app, csat):  # noqa: F811
+    at = app(**CUSTOM_Q3, csat=csat)
+    at.run()
+    no_exception(at)
+    helps = [m.proto.help for m in at.metric if m.label == "CSAT"]
+    reading = helps[0].split("Reading:")[1]
+    assert ("top-2-box" in reading) == (csat == "top2box")
+    assert ("mean" in reading) == (csat == "mean")
+
+
+def test_change_colour_follows_the_metric_direction_and_significance(app):  # noqa: F811
+    from streamlit.proto.Metric_pb2 import Metric as MetricProto
+
+    at = app(**CUSTOM_Q3)
+    at.run()
+    by_label = {m.label: m.proto for m in at.metric}
+    # every survey change in this demo quarter is tested; a not-significant one is grey, never green/red
+    for label in ("CSAT", "CES", "NPS"):
+        p = by_label[label]
+        sig_badges = [b.label for b in at.get("badge")]
+        assert p.delta
+        if p.color not in (MetricProto.MetricColor.GRAY,):
+            assert "✓ significant" in sig_badges
+    # MRR is untested: coloured by direction (higher is better)
+    mrr = by_label["MRR"]
+    up = mrr.direction == MetricProto.MetricDirection.UP
+    assert mrr.color == (MetricProto.MetricColor.GREEN if up else MetricProto.MetricColor.RED)
+    # ticket reopens: lower is better, so a rise is red
+    reo = by_label["Ticket reopens"]
+    if reo.direction == MetricProto.MetricDirection.UP:
+        assert reo.color == MetricProto.MetricColor.RED

@@ -15,28 +15,34 @@ from cxkpi import formatting as f
         (f.number(1234.5), "1,234.5"),
         (f.number(1234.56, 1), "1,234.6"),
         (f.count(30082), "30,082"),
-        (f.percent(84), "84.0 %"),
-        (f.percent(90.69767), "90.7 %"),
-        (f.points(5, 0), "+5 pts"),
-        (f.points(-3.25, 1), "−3.2 pts"),  # round-half-even on the binary value 3.25 -> 3.2
-        (f.points(0.01, 1), "±0.0 pts"),
+        (f.percent(84), "84.0\xa0%"),
+        (f.percent(90.69767), "90.7\xa0%"),
+        (f.points(5, 0), "+5\xa0pts"),
+        (f.points(-3.25, 1), "−3.2\xa0pts"),  # round-half-even on the binary value 3.25 -> 3.2
+        (f.points(0.01, 1), "±0.0\xa0pts"),
         (f.money(12450), "$12,450"),
         (f.money(1164028.395), "$1,164,028"),
         (f.signed_money(-1200.4), "−$1,200"),
         (f.signed_money(350), "+$350"),
-        (f.hours(1.6661), "1.7 h"),
-        (f.minutes(12.18), "12.2 min"),
+        (f.hours(1.6661), "1.7\xa0h"),
+        (f.minutes(12.18), "12.2\xa0min"),
         (f.value(None, "%"), "Not available"),
         (f.value(32, "count"), "32"),
         (f.value(-12.4, "points"), "-12"),
-        (f.delta(1.9, "%"), "+1.9 pts"),
-        (f.delta(-4, "points"), "−4 pts"),
-        (f.delta(0.3, "hours"), "+0.3 h"),
+        (f.delta(1.9, "%"), "+1.9\xa0pts"),
+        (f.delta(-4, "points"), "−4\xa0pts"),
+        (f.delta(0.3, "hours"), "+0.3\xa0h"),
         (f.delta(250, "currency", "EUR"), "+€250"),
     ],
 )
 def test_english_style(got, want):
     assert got == want
+
+
+def test_units_never_wrap_away_from_their_number():
+    # "84.0 %" with a no-break space: the spec's style, and a tile never shows "84.0" / "%" on two lines
+    assert f.percent(84).replace("\xa0", " ") == "84.0 %"
+    assert f.points(5, 0).replace("\xa0", " ") == "+5 pts"
 
 
 def test_money_follows_the_locale():
