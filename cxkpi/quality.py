@@ -165,7 +165,7 @@ def _kind(scope: _Scope) -> list[sa.ColumnElement[Any]]:
 
 
 def _by_kind(parts: dict[tuple, int]) -> list[str]:
-    return sorted({p[0] for p in parts if p and p[0] in KINDS}, key=KINDS.index)
+    return sorted({p[0] for p in parts if p[0] in KINDS}, key=KINDS.index)
 
 
 def _currency(table: str) -> Callable[[_Scope], list[sa.ColumnElement[Any]]]:
@@ -220,7 +220,7 @@ def _unlinked_parts(table: str) -> Callable[[_Scope], list[sa.ColumnElement[Any]
 
 def _unlinked_affects(table: str) -> Callable[[dict[tuple, int]], list[str]]:
     if table == "responses":
-        return lambda parts: sorted({p[1] for p in parts if len(p) > 1 and p[1] in KINDS}, key=KINDS.index)
+        return lambda parts: sorted({p[1] for p in parts if p[1] in KINDS}, key=KINDS.index)
     return lambda parts: TABLE_METRICS[table]
 
 
@@ -410,7 +410,7 @@ def _breakdown(parts: dict[tuple, int], check: _RowCheck) -> str:
     """'csat 3, nps 2' or 'no such account 4, nothing to link by 2' (the first breakdown column)."""
     first: dict[str, int] = defaultdict(int)
     for key, n in parts.items():
-        if key and key[0] is not None:
+        if key[0] is not None:
             first[key[0]] += n
     if not first:
         return ""
@@ -447,7 +447,7 @@ def _run_row_checks(conn: sa.Connection, scope: _Scope) -> list[Finding]:
     got: dict[str, dict[str, Any]] = defaultdict(lambda: {"parts": {}, "ex": [], "loads": set()})
     for code, p0, p1, n, ex, lds in rows:
         g = got[code]
-        key = tuple(x for x in (p0, p1) if x is not None) if (p0 is not None or p1 is not None) else ()
+        key = (p0, p1)  # positions kept: affects() reads the kind from its own slot
         g["parts"][key] = g["parts"].get(key, 0) + int(n)
         g["ex"] += _split(ex)
         g["loads"].update(_split(lds))
@@ -663,6 +663,43 @@ def _accounts_shared(conn: sa.Connection, scope: _Scope) -> list[Finding]:
     return out
 
 
+def _survey_scales(conn: sa.Connection, scope: _Scope) -> list[Finding]:
+    """One survey (by name) and kind answered on more than one stored scale: pooled, each on its own scale."""
+    if "responses" not in scope.tables:
+        return []
+    r = CANONICAL["responses"]
+    name, kind = norm(r.c.survey), norm(r.c.kind)
+    rows = conn.execute(
+        sa.select(
+            sa.func.min(r.c.survey).label("survey"), kind.label("kind"), sa.func.count().label("n"),
+            sa.func.min(r.c.scale_min).label("lo_min"), sa.func.max(r.c.scale_min).label("lo_max"),
+            sa.func.min(r.c.scale_max).label("hi_min"), sa.func.max(r.c.scale_max).label("hi_max"),
+        )
+        .where(r.c.survey.is_not(None), kind.in_(KINDS), *scope.in_period("responses"))
+        .group_by(name, kind)
+        .having(sa.or_(sa.func.min(r.c.scale_min) != sa.func.max(r.c.scale_min),
+                       sa.func.min(r.c.scale_max) != sa.func.max(r.c.scale_max)))
+        .order_by(name, kind)
+    ).all()
+    if not rows:
+        return []
+    ex = [f"{x.survey} ({x.kind}): minimum {x.lo_min:g}…{x.lo_max:g}, maximum {x.hi_min:g}…{x.hi_max:g}"
+          for x in rows[:EXAMPLES]]
+    affects = sorted({x.kind for x in rows}, key=KINDS.index)
+    names = [x.survey.strip().lower() for x in rows]
+    lids = conn.execute(sa.select(r.c.load_id).where(name.in_(names)).distinct()).scalars()
+    return [Finding(
+        "responses.survey_mixed_scales", "info", "One survey answered on several scales",
+        f"{len(rows)} survey(s) carry answers of one kind on more than one scale; e.g. {'; '.join(ex)}.",
+        "responses", len(rows), affects,
+        _effect("the answers are pooled, each judged on its own scale; right if the survey changed scale, "
+                "wrong if some rows got the wrong scale at import", affects),
+        "Nothing if the survey really changed scale; otherwise set its scale (Settings → survey.scales) or "
+        "correct the mapping and load it again.",
+        sorted(int(x) for x in lids), [x.survey for x in rows[:EXAMPLES]],
+    )]
+
+
 # -------------------------------------------------------------------------------------------- coverage
 
 
@@ -824,7 +861,7 @@ ALL_CODES: tuple[str, ...] = (
     *(c.code for c in ROW_CHECKS),
     *(f"{t}.same_id_two_systems" for t in DUP_TABLES),
     *(f"{t}.same_record_other_id" for t in SAME_RECORD_TABLES),
-    "accounts.shared_email", "accounts.shared_name",
+    "accounts.shared_email", "accounts.shared_name", "responses.survey_mixed_scales",
     *(f"{t}.coverage_gap" for t in EVENT_TABLES),
     *MISSING_CODES,
 )
@@ -837,6 +874,7 @@ def _report(conn: sa.Connection, period: Any, tables: Iterable[str] | None = Non
         *_duplicates(conn, scope),
         *_same_records(conn, scope),
         *_accounts_shared(conn, scope),
+        *_survey_scales(conn, scope),
         *_coverage(conn, scope),
         *(_missing(conn, scope) if tables is None else []),
     ]

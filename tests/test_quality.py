@@ -149,6 +149,18 @@ def test_answers_without_a_scale_backwards_scales_unknown_kinds_and_no_score(eng
     assert (f["responses.no_score"].count, f["responses.no_score"].affects) == (1, ["esat"])
 
 
+def test_one_survey_on_two_scales(engine: sa.Engine) -> None:
+    lid = insert(engine, "responses", [
+        resp("D1", "csat", 4, 1, 5, survey="Onboarding"),
+        resp("D2", "csat", 6, 1, 7, survey="onboarding "),  # same survey (case and spaces aside), another scale
+        resp("D3", "csat", 5, 1, 5, survey="Post-ticket CSAT"),
+        resp("D4", "nps", 9, 0, 10, survey="Onboarding"),  # another kind: its own scale is no mix
+    ])
+    f = by_code(report(engine))["responses.survey_mixed_scales"]
+    assert (f.severity, f.count, f.affects, f.load_ids) == ("info", 1, ["csat"], [lid])
+    assert "maximum 5…7" in f.detail
+
+
 def test_nps_asked_on_a_one_to_five_scale(engine: sa.Engine) -> None:
     lid = load(engine, "responses_nps_1_5.csv")  # the importer takes it: each answer lies on its own scale
     f = by_code(report(engine))["responses.nps_not_0_10"]
