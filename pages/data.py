@@ -1,11 +1,321 @@
-"""Data page: imports (built by the importer owner later), the demo workspace, what the store holds."""
+"""Data page: upload exports (several at once), see what each would load before loading it, answer the
+importer's questions, map an unknown shape (and save the mapping), see every problem, load per file or all,
+the load history with remove, templates, the demo workspace and the data-quality report.
 
+All the work is cxkpi.ingest.api (preview / commit / remove_load / template_csv) and cxkpi.store; this file
+keeps per-session state (previews, answers, mappings) and draws. Uploaded bytes stay in this session's
+memory only (never in st.cache_data, which every session shares)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
+from cxkpi import formatting as fmt
+from cxkpi import (
+    i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
+    store,
+)
 from cxkpi.i18n import t
 from pages import common
 
-with common.page("data", "page.data.intro"):
+TYPES = ["csv", "tsv", "txt", "xlsx", "xls"]
+MAX_UPLOAD_MB = 200
+PREVIEW_ROWS = 10
+NOT_MAPPED = ""
+STATE = "data_state"  # session: {"previews": {key: Preview}, "answers": {sha: {...}}, "mappings": {sha: spec}}
+
+
+def _state() -> dict[str, Any]:
+    return st.session_state.setdefault(STATE, {"previews": {}, "answers": {}, "mappings": {}, "reports": []})
+
+
+def _api():
+    return common.optional("cxkpi.ingest.api")
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _preview_key(sha: str, name: str, answers: dict, mapping: dict | None) -> str:
+    return json.dumps([sha, name, answers, mapping], sort_keys=True, default=str)
+
+
+def _read_all(files: list, api) -> list[tuple[Any, bytes, str, Any]]:
+    """Preview every uploaded file (cached per session by bytes, answers and mapping), with a progress bar."""
+    st_ = _state()
+    items, todo = [], []
+    for f in files:
+        data = f.getvalue()
+        sha = _sha(data)
+        answers = st_["answers"].get(sha, {})
+        mapping = st_["mappings"].get(sha)
+        key = _preview_key(sha, f.name, answers, mapping)
+        items.append((f, data, sha, key))
+        if key not in st_["previews"]:
+            todo.append((f, data, sha, key, answers, mapping))
+    if todo:
+        bar = st.progress(0.0, text=t("data.reading", name=todo[0][0].name))
+        for i, (f, data, _, key, answers, mapping) in enumerate(todo):
+
+            def report(frac: float, i: int = i, name: str = f.name) -> None:
+                bar.progress(min(1.0, (i + max(0.0, min(1.0, frac))) / len(todo)), text=t("data.reading", name=name))
+
+            st_["previews"][key] = api.preview(
+                data, f.name, engine=common.engine(), progress=report, answers=answers or None, mapping=mapping
+            )  # fmt: skip
+        bar.progress(1.0, text=t("data.read_done", n=len(todo)))
+    # forget previews of files no longer in the uploader
+    keep = {k for *_, k in items}
+    for k in [k for k in st_["previews"] if k not in keep]:
+        del st_["previews"][k]
+    return [(f, data, sha, st_["previews"][key]) for f, data, sha, key in items]
+
+
+def _status(p) -> tuple[str, str]:
+    if p.already_loaded is not None:
+        return "already", ":material/check_circle:"
+    if p.source is None:
+        return "unknown", ":material/help:"
+    if p.errors:
+        return "errors", ":material/error:"
+    if p.questions:
+        return "questions", ":material/live_help:"
+    return "ready", ":material/task_alt:"
+
+
+def _problems_frame(problems: list) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("data.col_file"): [p.file for p in problems],
+        t("data.col_row"): [p.row if p.row is not None else "" for p in problems],
+        t("data.col_column"): [p.column or "" for p in problems],
+        t("data.col_value"): [p.value or "" for p in problems],
+        t("data.col_severity"): [t(f"data.severity.{p.severity}") for p in problems],
+        t("data.col_todo"): [p.message for p in problems],
+    })  # fmt: skip
+
+
+def _set_answer(sha: str, qid: str, key: str) -> None:
+    value = st.session_state.get(key)
+    if value is not None:
+        _state()["answers"].setdefault(sha, {})[qid] = value
+
+
+def _questions(p, sha: str) -> None:
+    st.markdown(f"**{t('data.questions')}**")
+    for q in p.questions:
+        key = f"data_q_{sha[:12]}_{q.id}"
+        default = q.choices.index(q.default) if q.default in q.choices else None
+        st.radio(q.prompt, q.choices, index=default, key=key, horizontal=len(q.choices) <= 4,
+                 on_change=_set_answer, args=(sha, q.id, key))  # fmt: skip
+        unanswered = default is not None and q.id not in _state()["answers"].get(sha, {})
+        if unanswered and st.button(t("data.accept_default", choice=q.default), key=f"{key}_ok"):
+            _set_answer(sha, q.id, key)
+            st.rerun()
+
+
+def _mapping_step(p, sha: str, name: str, api) -> None:
+    """An unknown shape: the suggested mapping in editable selectboxes, saved under a name, then previewed."""
+    from cxkpi.ingest.mapping import REQUIRED, canonical_columns
+
+    sug = p.suggestion
+    headers = list(p.read_info.get("header") or [])
+    st.markdown(f"**{t('data.mapping_step')}**")
+    st.caption(t("data.mapping_help"))
+    tables = list(store.CANONICAL)
+    table = st.selectbox(t("data.mapping_table"), tables, index=tables.index(sug.table) if sug.table in tables else 0,
+                         key=f"data_map_table_{sha[:12]}", format_func=lambda x: t(f"table.{x}"))  # fmt: skip
+    required = set(REQUIRED.get(table, ()))
+    chosen: dict[str, str] = {}
+    cols = st.columns(3)
+    for i, canon in enumerate(c for c in canonical_columns(table) if c != "linked_account_id"):
+        suggested = sug.columns.get(canon) if table == sug.table else None
+        options = [NOT_MAPPED, *headers]
+        label = canon + (" *" if canon in required else "")
+        pick = cols[i % 3].selectbox(
+            label, options, index=options.index(suggested) if suggested in options else 0,
+            key=f"data_map_{sha[:12]}_{table}_{canon}", format_func=lambda h: h or t("data.not_in_file"),
+        )  # fmt: skip
+        if pick:
+            chosen[canon] = pick
+    missing = sorted(required - set(chosen))
+    if missing:
+        st.warning(t("data.mapping_missing", columns=", ".join(missing)), icon=":material/warning:")
+    mname = st.text_input(t("data.mapping_name"), value=Path(name).stem, key=f"data_map_name_{sha[:12]}")
+    if st.button(t("data.mapping_save"), key=f"data_map_save_{sha[:12]}", disabled=bool(missing) or not mname.strip(),
+                 icon=":material/save:"):  # fmt: skip
+        spec = {"table": table, "columns": chosen}
+        api.confirm_mapping(common.engine(), p, mname.strip(), spec)
+        _state()["mappings"][sha] = spec
+        st.rerun()
+
+
+def _commit(api, p) -> None:
+    rep = api.commit(common.engine(), p)
+    _state()["reports"].append(rep)
+
+
+def _file_card(f, data: bytes, sha: str, p, api) -> None:
+    status, icon = _status(p)
+    with st.container(border=True, key=f"data_card_{sha[:12]}"):
+        st.markdown(f"**{f.name}** · {t('data.status.' + status)}")
+        if p.source:
+            st.caption(t("data.recognized", label=p.source_label or p.source,
+                         tables=", ".join(t(f"table.{x}") for x in p.tables)))  # fmt: skip
+        rows_line = t("data.rows_line", rows=fmt.count(p.row_count),
+                      load=", ".join(f"{fmt.count(n)} {t(f'table.{tb}').lower()}" for tb, n in p.rows_to_load.items())
+                      or fmt.DASH, left=fmt.count(p.rows_left_out))  # fmt: skip
+        st.caption(rows_line)
+        if p.already_loaded is not None:
+            st.info(t("data.already_loaded", load_id=p.already_loaded), icon=icon)
+        if p.mapping:
+            with st.expander(t("data.mapped_columns"), expanded=False):
+                rows = [(t(f"table.{tb}"), canon, str(src)) for tb, m in p.mapping.items() for canon, src in m.items()]
+                st.dataframe(pd.DataFrame(rows, columns=[t("data.col_table"), t("data.col_canonical"), t("data.col_export")]),
+                             hide_index=True, width="stretch")  # fmt: skip
+        if not p.rows.empty:
+            st.markdown(f"**{t('data.first_rows', n=min(PREVIEW_ROWS, len(p.rows)))}**")
+            shown = p.rows.drop(columns=[c for c in p.rows.columns if str(c).startswith("_")]).head(PREVIEW_ROWS)
+            st.dataframe(shown.astype(str).replace({"None": "", "NaT": "", "nan": "", "<NA>": ""}), hide_index=True,
+                         width="stretch")  # fmt: skip
+        if p.questions:
+            _questions(p, sha)
+        if p.suggestion is not None and p.source is None:
+            _mapping_step(p, sha, f.name, api)
+        if p.problems:
+            errors, warns = len(p.errors), len(p.warnings)
+            st.markdown(f"**{t('data.problems', errors=errors, warnings=warns)}**")
+            st.dataframe(_problems_frame(p.problems), hide_index=True, width="stretch",
+                         height=min(320, 38 + 35 * len(p.problems)))  # fmt: skip
+        can_load = p.ok and p.already_loaded is None
+        if st.button(t("data.load_one"), key=f"data_load_{sha[:12]}", disabled=not can_load, type="primary",
+                     icon=":material/upload:"):  # fmt: skip
+            with st.spinner(t("data.loading", name=f.name)):
+                _commit(api, p)
+            _state()["previews"].clear()  # re-preview: the file is now "already loaded"
+            st.rerun()
+
+
+def _reports() -> None:
+    reps = _state()["reports"]
+    for rep in reps:
+        if rep.rejected:
+            st.error(t("data.report_rejected", name=rep.file_name, n=len([p for p in rep.problems if p.severity == "error"])),
+                     icon=":material/block:")  # fmt: skip
+        elif rep.already_loaded:
+            st.info(t("data.report_already", name=rep.file_name, load_id=rep.load_id), icon=":material/check_circle:")
+        else:
+            st.success(t("data.report_loaded", name=rep.file_name, load_id=rep.load_id, added=fmt.count(rep.rows_added),
+                         updated=fmt.count(rep.rows_updated), unchanged=fmt.count(rep.rows_unchanged),
+                         rejected=fmt.count(rep.rows_rejected)), icon=":material/task_alt:")  # fmt: skip
+    reps.clear()
+
+
+def _upload_section(api) -> None:
+    st.subheader(t("data.upload_heading"))
+    st.caption(t("data.upload_help"))
+    files = st.file_uploader(t("data.upload"), type=TYPES, accept_multiple_files=True, key="data_upload",
+                             max_upload_size=MAX_UPLOAD_MB)  # fmt: skip
+    _reports()
+    if not files:
+        return
+    previews = _read_all(files, api)
+    ready = [(f, p) for f, _, _, p in previews if p.ok and p.already_loaded is None]
+    c1, c2 = st.columns([3, 1], vertical_alignment="center")
+    c1.caption(t("data.summary", files=len(previews), ready=len(ready)))
+    if c2.button(t("data.load_all", n=len(ready)), key="data_load_all", disabled=not ready, type="primary",
+                 icon=":material/upload:"):  # fmt: skip
+        with st.spinner(t("data.loading_all", n=len(ready))):
+            for _, p in ready:
+                _commit(api, p)
+        _state()["previews"].clear()
+        st.rerun()
+    for f, data, sha, p in previews:
+        _file_card(f, data, sha, p, api)
+
+
+def _quality_section() -> None:
+    quality = common.optional("cxkpi.quality")
+    if quality is None or not hasattr(quality, "report"):
+        return
+    st.subheader(t("data.quality_heading"))
+    try:
+        findings = quality.report(common.engine())
+    except Exception as e:  # the report is advice; a failing check must not take the Data page down
+        st.warning(t("data.quality_failed", error=str(e)), icon=":material/warning:")
+        return
+    if not findings:
+        st.success(t("data.quality_none"), icon=":material/verified:")
+        return
+    rows = []
+    for fnd in findings:
+        d = dataclasses.asdict(fnd) if dataclasses.is_dataclass(fnd) else dict(fnd)
+        rows.append({
+            t("data.col_severity"): t(f"data.severity.{d.get('severity', 'info')}"),
+            t("data.q_title"): d.get("title", ""),
+            t("data.q_detail"): d.get("detail", ""),
+            t("data.q_affects"): ", ".join(d.get("affects") or []),
+            t("data.col_todo"): d.get("fix", ""),
+        })  # fmt: skip
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(420, 38 + 35 * len(rows)))
+
+
+def _history_section(api) -> None:
+    st.subheader(t("data.history_heading"))
+    with common.engine().connect() as conn:
+        loads = store.list_loads(conn)
+    if not loads:
+        st.info(t("data.history_empty"), icon=":material/history:")
+        return
+    df = pd.DataFrame(loads)
+    table = pd.DataFrame({
+        t("data.col_load"): df["load_id"],
+        t("data.col_file"): df["file_name"],
+        t("data.col_source"): df["source"],
+        t("data.col_table"): [t(f"table.{x}") for x in df["table_name"]],
+        t("data.col_rows"): [fmt.count(x) for x in df["rows"]],
+        t("data.col_added"): [fmt.count(x) for x in df["rows_added"]],
+        t("data.col_updated"): [fmt.count(x) for x in df["rows_updated"]],
+        t("data.col_loaded_at"): [f"{fmt.date(x.date())} {x:%H:%M} UTC" if pd.notna(x) else "" for x in df["loaded_at"]],
+        t("data.col_status"): [t(f"data.load_status.{s}") + (" · demo" if d else "") for s, d in
+                               zip(df["status"], df["is_demo"], strict=True)],
+    })  # fmt: skip
+    st.dataframe(table, hide_index=True, width="stretch", height=min(360, 38 + 35 * len(table)))
+    active = [r for r in loads if r["status"] == "active"]
+    if active and api is not None:
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        choice = c1.selectbox(t("data.remove_pick"), [r["load_id"] for r in active], key="data_remove_pick",
+                              format_func=lambda i: next(f"#{r['load_id']} · {r['file_name']}" for r in active
+                                                         if r["load_id"] == i))  # fmt: skip
+        if c2.button(t("data.remove"), key="data_remove", icon=":material/delete:"):
+            counts = api.remove_load(common.engine(), int(choice))
+            _state()["previews"].clear()
+            st.session_state["data_removed"] = (int(choice), sum(int(v) for v in counts.values()))
+            st.rerun()
+    if "data_removed" in st.session_state:
+        lid, n = st.session_state.pop("data_removed")
+        st.success(t("data.removed", load_id=lid, n=fmt.count(n)), icon=":material/delete:")
+
+
+def _templates_section(api) -> None:
+    st.subheader(t("data.templates_heading"))
+    st.caption(t("data.templates_help"))
+    cols = st.columns(4)
+    for i, table in enumerate(store.CANONICAL):
+        cols[i % 4].download_button(
+            t(f"table.{table}"), api.template_csv(table), file_name=f"cxkpi-{table}-template.csv", mime="text/csv",
+            key=f"data_tpl_{table}", icon=":material/download:", width="stretch",
+        )  # fmt: skip
+
+
+def _demo_section() -> None:
     st.subheader(t("demo.section"))
     if common.optional("cxkpi.demo") is None:
         st.info(t("demo.unavailable"), icon=":material/hourglass_empty:")
@@ -13,6 +323,7 @@ with common.page("data", "page.data.intro"):
         st.write(t("demo.is_loaded"))
         if st.button(t("demo.clear_button"), icon=":material/delete_sweep:", key="clear_demo"):
             common.clear_demo()
+            _state()["previews"].clear()
             st.success(t("demo.cleared"))
             st.rerun()
     else:
@@ -22,4 +333,16 @@ with common.page("data", "page.data.intro"):
                 common.load_demo()
             st.rerun()
 
+
+with common.page("data", "page.data.intro"):
+    api = _api()
+    if api is None:
+        st.info(t("data.no_importer"), icon=":material/hourglass_empty:")
+    else:
+        _upload_section(api)
+    _history_section(api)
+    _quality_section()
+    if api is not None:
+        _templates_section(api)
+    _demo_section()
     common.counts_section()

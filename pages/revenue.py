@@ -1,10 +1,264 @@
-"""Revenue page: heading, what the store holds, and an empty state until its charts land."""
+"""Revenue & retention: MRR trend and its movements (waterfall), logo and revenue churn over time, cohort
+retention, renewals due / renewed / pending, CLV and retention cost — for the sidebar's period and filters.
+Numbers come from cxkpi.metrics (compute / scorecard), cxkpi.metrics.revenue and cxkpi.renewals."""
 
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from cxkpi import formatting as fmt
+from cxkpi import (
+    i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
+    store,
+)
 from cxkpi.i18n import t
+from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
 from pages import common
 
-with common.page("revenue", "page.revenue.intro"):
-    st.info(t("page.coming_soon"), icon=":material/construction:")
-    common.counts_section()
+TREND_MONTHS = 12
+KPIS = ("mrr", "churn_rate", "clv", "crc", "renewal_rate")
+MOVES = ("new", "expansion", "reactivation", "contraction", "churned")
+PLOT = {"displayModeBar": False}
+
+
+def _url() -> str:
+    return store.normalize_url(store.default_url())
+
+
+def _months_back(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.month - 1 - n, 12)
+    return dt.date(d.year + y, m + 1, 1)
+
+
+def _trend_start(start: dt.date, end: dt.date) -> dt.date:
+    """12 months up to the period's end, or the period itself when it is longer (as on Trends)."""
+    return min(_months_back(end.replace(day=1), TREND_MONTHS - 1), start.replace(day=1))
+
+
+def _st_delta(text: str | None) -> str | None:
+    # cxkpi.formatting writes a true minus sign; st.metric reads the direction from a leading ASCII "-".
+    return None if text is None or text == fmt.DASH else text.replace("\u2212", "-", 1)
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
+def _scorecard(url: str, version: str, period, filters, options: dict, keys: tuple[str, ...]) -> dict:
+    # keys is an argument, not read from a global: pages run as one module name, so two pages' cached
+    # functions with the same source would share cache entries.
+    from cxkpi.metrics import scorecard
+
+    return scorecard(common.engine(), period, filters, options, keys=list(keys))
+
+
+@st.cache_data(max_entries=32, ttl=600, show_spinner=False)
+def _movements(url: str, version: str, first: dt.date, last: dt.date, filters, currency: str | None) -> pd.DataFrame:
+    from cxkpi.metrics.revenue import mrr_movements
+
+    return mrr_movements(common.engine(), first, last, filters, currency=currency)
+
+
+@st.cache_data(max_entries=32, ttl=600, show_spinner=False)
+def _cohorts(url: str, version: str, first: dt.date, last: dt.date, filters, basis: str,
+             currency: str | None) -> pd.DataFrame:  # fmt: skip
+    from cxkpi.metrics.revenue import cohort_retention
+
+    return cohort_retention(common.engine(), first, last, filters, basis, currency=currency)
+
+
+@st.cache_data(max_entries=32, ttl=600, show_spinner=False)
+def _renewals(url: str, version: str, period, filters, options: dict) -> pd.DataFrame:
+    from cxkpi.renewals import renewals_due
+
+    return renewals_due(common.engine(), period, filters, options)
+
+
+def _kpi(col, res, previous, currency: str) -> None:
+    if res.value is None:
+        col.metric(res.label, t("scorecard.not_available"), border=True)
+        col.caption(res.reason or "")
+        return
+    delta = None
+    if previous is not None and previous.value is not None:
+        delta = _st_delta(fmt.delta(res.value - previous.value, res.unit, currency))
+    lower_better = res.key in ("churn_rate", "crc")
+    col.metric(res.label, fmt.value(res.value, res.unit, currency), delta,
+               delta_color="inverse" if lower_better else "normal", help=res.definition, border=True)  # fmt: skip
+    extra = res.extra
+    if res.key == "mrr" and res.n:
+        col.caption(t("revenue.per_customer", arpa=fmt.money(res.value / res.n, currency), n=fmt.count(res.n)))
+    elif res.key == "clv" and extra.get("lifespan_months") is not None:
+        col.caption(t("revenue.clv_caption", arpa=fmt.money(extra.get("arpa"), currency),
+                      months=fmt.number(extra["lifespan_months"], 1)))  # fmt: skip
+    elif res.key == "churn_rate":
+        col.caption(t("revenue.churn_caption", lost=fmt.count(extra.get("churned")), n=fmt.count(res.n)))
+    elif res.key == "crc":
+        col.caption(t("revenue.crc_caption", n=fmt.count(res.n)))
+    elif res.key == "renewal_rate":
+        col.caption(t("revenue.renewal_caption", renewed=fmt.count(extra.get("renewed")),
+                      decided=fmt.count(res.n)))  # fmt: skip
+
+
+def _mrr_fig(mov: pd.DataFrame, currency: str) -> go.Figure:
+    color = metric_color("mrr")
+    months = [fmt.month(m) for m in mov["month"]]
+    fig = go.Figure(go.Scatter(
+        x=months, y=mov["mrr_end"], mode="lines+markers", line=dict(color=color, width=3), fill="tozeroy",
+        fillcolor=with_alpha(color, 0.12), name="MRR",
+        text=[fmt.money(x, currency) for x in mov["mrr_end"]], hovertemplate="%{x}: %{text}<extra>MRR</extra>",
+    ))  # fmt: skip
+    fig.update_layout(title=t("revenue.mrr_title", currency=currency), height=340, margin=dict(l=10, r=10, t=50, b=10),
+                      yaxis=dict(title=fmt.axis_title("currency", currency), rangemode="tozero"))
+    return fig
+
+
+def _waterfall(start_mrr: float, moves: dict[str, float], end_mrr: float, currency: str, title: str) -> go.Figure:
+    labels = [t("revenue.wf_start"), *[t(f"revenue.move.{m}") for m in MOVES], t("revenue.wf_end")]
+    values = [start_mrr, *[moves[m] for m in MOVES], end_mrr]
+    fig = go.Figure(go.Waterfall(
+        x=labels, y=values, measure=["absolute", *["relative"] * len(MOVES), "total"],
+        text=[fmt.money(start_mrr, currency), *[fmt.signed_money(moves[m], currency) for m in MOVES],
+              fmt.money(end_mrr, currency)],
+        textposition="outside", cliponaxis=False,
+        increasing=dict(marker=dict(color=BAND_COLORS["excellent"])),
+        decreasing=dict(marker=dict(color=BAND_COLORS["poor"])),
+        totals=dict(marker=dict(color=metric_color("mrr"))),
+        connector=dict(line=dict(color="#8C959F", width=1)), hovertemplate="%{x}: %{text}<extra></extra>",
+    ))  # fmt: skip
+    lo = min(start_mrr, end_mrr)
+    fig.update_layout(
+        title=title, height=380, margin=dict(l=10, r=10, t=50, b=10), showlegend=False,
+        yaxis=dict(title=fmt.axis_title("currency", currency), range=[lo * 0.9, max(start_mrr, end_mrr) * 1.06]),
+    )  # fmt: skip
+    return fig
+
+
+def _churn_fig(mov: pd.DataFrame) -> go.Figure:
+    months = [fmt.month(m) for m in mov["month"]]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=months, y=mov["logo_churn"], name=t("revenue.logo_churn"), mode="lines+markers",
+                             line=dict(color=metric_color("churn_rate"), width=3),
+                             hovertemplate="%{x}: %{y:.1f} %<extra></extra>"))
+    fig.add_trace(go.Scatter(x=months, y=mov["revenue_churn"], name=t("revenue.revenue_churn"), mode="lines+markers",
+                             line=dict(color=series_color(5), width=3, dash="dot"),
+                             hovertemplate="%{x}: %{y:.1f} %<extra></extra>"))
+    fig.update_layout(
+        title=t("revenue.churn_title"), height=340, margin=dict(l=10, r=10, t=80, b=10),
+        yaxis=dict(title=t("revenue.axis_churn"), rangemode="tozero", ticksuffix=" %"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+    )  # fmt: skip
+    return fig
+
+
+def _cohort_fig(coh: pd.DataFrame, basis: str) -> go.Figure:
+    cols = [c for c in coh.columns if isinstance(c, int)]
+    z = coh[cols].to_numpy(dtype=float)
+    ylabels = [f"{fmt.month(m)} (n={c})" for m, c in zip(coh["cohort"], coh["customers"], strict=True)]
+    text = [["" if pd.isna(v) else fmt.number(v, 0) for v in row] for row in z]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[str(c) for c in cols], y=ylabels, text=text, texttemplate="%{text}", colorscale="Blues",
+        zmin=0, zmax=100 if basis == "logo" else max(100.0, float(pd.DataFrame(z).max().max() or 100)),
+        colorbar=dict(title="%", thickness=10), hovertemplate="%{y}, month %{x}: %{z:.1f} %<extra></extra>",
+    ))  # fmt: skip
+    fig.update_layout(
+        title=t(f"revenue.cohort_title_{basis}"), height=120 + 28 * len(coh), margin=dict(l=10, r=10, t=50, b=10),
+        xaxis=dict(title=t("revenue.axis_months_since"), side="bottom"), yaxis=dict(autorange="reversed"),
+    )  # fmt: skip
+    return fig
+
+
+with common.page("revenue", "page.revenue.intro") as v:
+    metrics = common.optional("cxkpi.metrics")
+    if metrics is None:
+        st.info(t("trends.no_engine"), icon=":material/hourglass_empty:")
+        st.stop()
+    (start, end), cmp_period = common.period_and_compare(v)
+    period = metrics.Period(start, end)
+    filters = metrics.Filters(**v.filters())
+    options = v.options()
+    url, version = _url(), common.data_version()
+    counts = common.row_counts()
+    st.caption(t("revenue.scope", period=fmt.period(start, end)))
+    if v.channel:
+        st.caption(t("pages.not_applied", filters=t("filter.channel")))
+
+    res = _scorecard(url, version, period, filters, options, KPIS)
+    prev = _scorecard(url, version, metrics.Period(*cmp_period), filters, options, KPIS) if cmp_period else {}
+    currency = res["mrr"].unit if res["mrr"].unit not in ("currency", "") else "USD"
+    row1 = st.columns(3)
+    row2 = st.columns(3)
+    for col, key in zip([*row1, *row2[:2]], KPIS, strict=True):
+        _kpi(col, res[key], prev.get(key), currency)
+
+    # --- MRR trend and movements
+    st.subheader(t("revenue.mrr_heading"))
+    if counts.get("subscriptions", 0) == 0:
+        st.info(t("revenue.empty_subscriptions"), icon=":material/upload_file:")
+        st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
+    else:
+        first, last = _trend_start(start, end), end.replace(day=1)
+        try:
+            mov = _movements(url, version, first, last, filters, currency)
+        except ValueError as e:  # e.g. subscriptions in several currencies and none chosen
+            st.warning(str(e), icon=":material/currency_exchange:")
+            mov = None
+        if mov is not None and mov["mrr_end"].abs().sum() > 0:
+            st.plotly_chart(_mrr_fig(mov, currency), width="stretch", config=PLOT)
+            # the waterfall covers the calendar months the selected period touches
+            inside = mov[(mov["month"] >= start.replace(day=1)) & (mov["month"] <= last)]
+            moves = {m: float(inside[m].sum()) for m in MOVES}
+            title = t("revenue.wf_title", period=fmt.period(inside["month"].iloc[0], end), currency=currency)
+            st.plotly_chart(_waterfall(float(inside["mrr_start"].iloc[0]), moves, float(inside["mrr_end"].iloc[-1]),
+                                       currency, title), width="stretch", config=PLOT)  # fmt: skip
+            st.caption(t("revenue.wf_note"))
+
+            st.subheader(t("revenue.churn_heading"))
+            st.plotly_chart(_churn_fig(mov), width="stretch", config=PLOT)
+            st.caption(t("revenue.churn_note", range=fmt.period(first, end)))
+        elif mov is not None:
+            st.info(t("revenue.no_mrr"), icon=":material/payments:")
+
+        # --- cohorts
+        st.subheader(t("revenue.cohort_heading"))
+        basis = st.radio(t("revenue.cohort_basis"), ("logo", "revenue"), horizontal=True, key="revenue_cohort_basis",
+                         format_func=lambda b: t(f"revenue.basis.{b}"))  # fmt: skip
+        try:
+            coh = _cohorts(url, version, first, last, filters, basis, currency)
+        except ValueError as e:
+            st.warning(str(e), icon=":material/currency_exchange:")
+            coh = None
+        if coh is not None:
+            coh = coh[coh["customers"] > 0]
+            if coh.empty:
+                st.info(t("revenue.no_cohorts"), icon=":material/grid_on:")
+            else:
+                st.plotly_chart(_cohort_fig(coh, basis), width="stretch", config=PLOT)
+                st.caption(t("revenue.cohort_note"))
+
+    # --- renewals
+    st.subheader(t("revenue.renewals_heading"))
+    if counts.get("renewals", 0) == 0:
+        st.info(t("revenue.empty_renewals"), icon=":material/upload_file:")
+        st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
+    else:
+        from cxkpi.renewals import outcome_counts
+
+        ren = _renewals(url, version, period, filters, options)
+        oc = outcome_counts(ren)
+        c = st.columns(4)
+        c[0].metric(t("revenue.due"), fmt.count(len(ren)), border=True)
+        c[1].metric(t("revenue.renewed"), fmt.count(oc["renewed"]), border=True)
+        c[2].metric(t("revenue.churned"), fmt.count(oc["churned"]), border=True)
+        c[3].metric(t("revenue.pending"), fmt.count(oc["open"]), border=True)
+        if ren.empty:
+            st.info(t("revenue.no_renewals_due"), icon=":material/event_available:")
+        else:
+            st.dataframe(pd.DataFrame({
+                t("revenue.col_due"): [fmt.date(d) for d in ren["due_date"]],
+                t("revenue.col_account"): ren["account"],
+                t("revenue.col_outcome"): [t(f"revenue.outcome.{o}") for o in ren["outcome"]],
+                t("revenue.col_amount"): [fmt.money(a, cur or currency) for a, cur in zip(ren["amount"], ren["currency"],
+                                                                                     strict=True)],
+            }), hide_index=True, width="stretch", height=min(400, 38 + 35 * len(ren)))  # fmt: skip

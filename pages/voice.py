@@ -1,10 +1,256 @@
-"""Voice page: heading, what the store holds, and an empty state until its charts land."""
+"""Voice of customer: NPS composition over time, CSAT and CES score distributions per survey, a searchable
+comments table (plain text only) and churn / exit reasons — for the sidebar's period and filters.
+Numbers come from cxkpi.metrics and cxkpi.voice; this file only draws."""
 
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from cxkpi import formatting as fmt
+from cxkpi import (
+    i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
+    store,
+)
 from cxkpi.i18n import t
+from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
 from pages import common
 
-common.page_header("nav.voice", "page.voice.intro")
-st.info(t("page.coming_soon"), icon=":material/construction:")
-common.counts_section()
+TREND_MONTHS = 12
+KPIS = ("csat", "ces", "nps")
+NPS_GROUPS = (("detractors", BAND_COLORS["poor"]), ("passives", "#B0B7C0"), ("promoters", BAND_COLORS["excellent"]))
+COMMENT_KINDS = ("", "csat", "ces", "nps", "esat")
+PLOT = {"displayModeBar": False}
+
+
+def _url() -> str:
+    return store.normalize_url(store.default_url())
+
+
+def _trend_start(start: dt.date, end: dt.date) -> dt.date:
+    """12 months up to the period's end, or the period itself when it is longer (as on Trends)."""
+    first = end.replace(day=1)
+    y, m = divmod(first.month - 1 - (TREND_MONTHS - 1), 12)
+    return min(dt.date(first.year + y, m + 1, 1), start)
+
+
+def _st_delta(text: str | None) -> str | None:
+    # cxkpi.formatting writes a true minus sign; st.metric reads the direction from a leading ASCII "-".
+    return None if text is None or text == fmt.DASH else text.replace("\u2212", "-", 1)
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
+def _scorecard(url: str, version: str, period, filters, options: dict, keys: tuple[str, ...]) -> dict:
+    # keys is an argument, not read from a global: pages run as one module name, so two pages' cached
+    # functions with the same source would share cache entries.
+    from cxkpi.metrics import scorecard
+
+    return scorecard(common.engine(), period, filters, options, keys=list(keys))
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
+def _nps_trend(url: str, version: str, start: dt.date, end: dt.date, filters, options: dict) -> list:
+    from cxkpi.metrics import trend
+
+    return trend(common.engine(), "nps", start, end, "month", filters, options)
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
+def _distribution(url: str, version: str, kind: str, period, filters, options: dict) -> pd.DataFrame:
+    from cxkpi import voice
+
+    return voice.score_distribution(common.engine(), kind, period, filters, options)
+
+
+@st.cache_data(max_entries=32, ttl=600, show_spinner=False)
+def _reasons(url: str, version: str, period, filters, options: dict) -> pd.DataFrame:
+    from cxkpi import voice
+
+    return voice.churn_reasons(common.engine(), period, filters, options)
+
+
+def _comments(period, filters, options: dict, **kw) -> pd.DataFrame:
+    # Not cached: the search text is the user's own and every keystroke would be a new cache entry.
+    from cxkpi import voice
+
+    return voice.comments(common.engine(), period, filters, options=options, **kw)
+
+
+def _kpi(col, res, previous) -> None:
+    if res.value is None:
+        col.metric(res.label, t("scorecard.not_available"), border=True)
+        col.caption(res.reason or "")
+        return
+    delta = None
+    if previous is not None and previous.value is not None:
+        delta = _st_delta(fmt.delta(res.value - previous.value, res.unit))
+    col.metric(res.label, fmt.value(res.value, res.unit), delta, help=f"{res.definition}", border=True)
+    col.caption(t("voice.n", n=fmt.count(res.n)))
+
+
+def _nps_fig(points: list) -> go.Figure:
+    months = [fmt.month(p.start) for p in points]
+    fig = go.Figure()
+    for group, color in NPS_GROUPS:
+        ys, ns = [], []
+        for p in points:
+            r = p.result
+            ok = r.value is not None and r.n
+            ys.append(100.0 * r.extra[group] / r.n if ok else None)
+            ns.append(r.extra[group] if ok else 0)
+        fig.add_trace(go.Bar(
+            name=t(f"voice.{group}"), x=months, y=ys, marker_color=color, customdata=ns,
+            hovertemplate="%{x}: %{y:.1f} % (%{customdata})<extra>" + t(f"voice.{group}") + "</extra>",
+        ))  # fmt: skip
+    nps = [p.result.value for p in points]
+    fig.add_trace(go.Scatter(
+        name=t("voice.nps_line"), x=months, y=nps, yaxis="y2", mode="lines+markers",
+        line=dict(color=metric_color("nps"), width=3), connectgaps=True,  # survey waves skip months
+        hovertemplate="%{x}: NPS %{y:.0f}<extra></extra>",
+    ))  # fmt: skip
+    fig.update_layout(
+        title=t("voice.nps_title"), barmode="stack", height=400, margin=dict(l=10, r=10, t=80, b=10),
+        yaxis=dict(title=t("voice.axis_share"), range=[0, 100], ticksuffix=" %"),
+        yaxis2=dict(title=t("voice.axis_nps"), overlaying="y", side="right", range=[-100, 100], showgrid=False),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
+    )  # fmt: skip
+    return fig
+
+
+def _dist_fig(dist: pd.DataFrame, kind: str, title: str) -> go.Figure:
+    fig = go.Figure()
+    surveys = list(dict.fromkeys(dist["survey"]))
+    for i, survey in enumerate(surveys):
+        part = dist[dist["survey"] == survey]
+        color = metric_color(kind) if len(surveys) == 1 else series_color(i)
+        lo, hi = part["scale_min"].iloc[0], part["scale_max"].iloc[0]
+        name = f"{survey} ({fmt.number(lo, 0)}–{fmt.number(hi, 0)})"
+        fig.add_trace(go.Bar(
+            name=name, x=part["score"], y=part["share"], customdata=part["responses"],
+            marker_color=[color if pos else with_alpha(color, 0.35) for pos in part["positive"]],
+            hovertemplate="%{x:g}: %{y:.1f} % (%{customdata})<extra>" + survey + "</extra>",
+        ))  # fmt: skip
+    fig.update_layout(
+        title=title, barmode="group", height=340, margin=dict(l=10, r=10, t=80, b=10),
+        xaxis=dict(title=t("voice.axis_score"), dtick=1), yaxis=dict(title=t("voice.axis_share_responses"),
+                                                                    ticksuffix=" %"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), showlegend=True,
+    )  # fmt: skip
+    return fig
+
+
+def _reasons_fig(part: pd.DataFrame, title: str, color: str) -> go.Figure:
+    part = part.sort_values("count")
+    fig = go.Figure(go.Bar(
+        x=part["count"], y=part["reason"], orientation="h", marker_color=color,
+        text=[f"{fmt.count(c)} · {fmt.percent(s, 0)}" for c, s in zip(part["count"], part["share"], strict=True)],
+        textposition="auto", hovertemplate="%{y}: %{x}<extra></extra>",
+    ))  # fmt: skip
+    fig.update_layout(title=title, height=max(220, 60 + 34 * len(part)), margin=dict(l=10, r=10, t=50, b=10),
+                      xaxis=dict(title=t("voice.axis_customers"), rangemode="tozero", tickformat="d",
+                                 dtick=max(1, -(-int(part["count"].max()) // 5))),
+                      yaxis=dict(automargin=True))
+    return fig
+
+
+def _score_text(row) -> str:
+    if pd.isna(row.score):
+        return fmt.DASH
+    if pd.isna(row.scale_max):
+        return fmt.number(row.score, 0)
+    return f"{fmt.number(row.score, 0)} / {fmt.number(row.scale_max, 0)}"
+
+
+with common.page("voice", "page.voice.intro") as v:
+    metrics = common.optional("cxkpi.metrics")
+    if metrics is None:
+        st.info(t("trends.no_engine"), icon=":material/hourglass_empty:")
+        st.stop()
+    (start, end), cmp_period = common.period_and_compare(v)
+    period = metrics.Period(start, end)
+    filters = metrics.Filters(**v.filters())
+    options = v.options()
+    url, version = _url(), common.data_version()
+    counts = common.row_counts()
+    st.caption(t("voice.scope", period=fmt.period(start, end)))
+
+    if counts.get("responses", 0) == 0:
+        st.info(t("voice.empty"), icon=":material/upload_file:")
+        st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
+    else:
+        res = _scorecard(url, version, period, filters, options, KPIS)
+        prev = _scorecard(url, version, metrics.Period(*cmp_period), filters, options, KPIS) if cmp_period else {}
+        for col, key in zip(st.columns(3), KPIS, strict=True):
+            _kpi(col, res[key], prev.get(key))
+
+        # --- NPS composition over time
+        st.subheader(t("voice.nps_heading"))
+        t_start = _trend_start(start, end)
+        points = _nps_trend(url, version, t_start, end, filters, options)
+        if all(p.result.value is None for p in points):
+            st.info(res["nps"].reason or t("voice.no_nps"), icon=":material/campaign:")
+        else:
+            st.plotly_chart(_nps_fig(points), width="stretch", config=PLOT)
+            st.caption(t("voice.nps_note", range=fmt.period(t_start, end)))
+
+        # --- CSAT and CES distributions per survey
+        st.subheader(t("voice.dist_heading"))
+        cols = st.columns(2)
+        for col, kind in zip(cols, ("csat", "ces"), strict=True):
+            dist = _distribution(url, version, kind, period, filters, options)
+            with col:
+                if dist.empty:
+                    st.info(res[kind].reason or t("voice.no_responses", kind=kind.upper()), icon=":material/poll:")
+                else:
+                    st.plotly_chart(_dist_fig(dist, kind, t(f"voice.dist_title_{kind}")), width="stretch", config=PLOT)
+        st.caption(t("voice.dist_note"))
+
+    # --- comments (plain text in a dataframe: never rendered as markdown or HTML)
+    st.subheader(t("voice.comments_heading"))
+    if counts.get("responses", 0):
+        c1, c2, c3 = st.columns([2, 1, 1])
+        search = c1.text_input(t("voice.search"), key="voice_search", placeholder=t("voice.search_placeholder"))
+        kind = c2.selectbox(t("voice.kind"), COMMENT_KINDS, key="voice_kind",
+                            format_func=lambda k: t(f"voice.kind.{k or 'all'}"))  # fmt: skip
+        lo, hi = c3.slider(t("voice.score_range"), 0, 10, (0, 10), key="voice_score")
+        found = _comments(period, filters, options, search=search or None, kind=kind or None,
+                          score_min=lo if lo > 0 else None, score_max=hi if hi < 10 else None)  # fmt: skip
+        if found.empty:
+            st.info(t("voice.no_comments"), icon=":material/chat_bubble_outline:")
+        else:
+            table = pd.DataFrame({
+                t("voice.col_date"): [fmt.date(x.date()) if pd.notna(x) else fmt.DASH for x in found["submitted_at"]],
+                t("voice.col_survey"): found["survey"],
+                t("voice.col_score"): [_score_text(r) for r in found.itertuples()],
+                t("voice.col_account"): found["account"],
+                t("voice.col_comment"): found["comment"],
+            })  # fmt: skip
+            st.dataframe(
+                table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
+                column_config={t("voice.col_comment"): st.column_config.TextColumn(width="large")},
+            )  # fmt: skip
+            st.caption(t("voice.comments_count", shown=fmt.count(len(found)), total=fmt.count(found.attrs["total"])))
+    else:
+        st.info(t("voice.no_comments"), icon=":material/chat_bubble_outline:")
+
+    # --- churn and exit reasons
+    st.subheader(t("voice.reasons_heading"))
+    reasons = _reasons(url, version, period, filters, options)
+    if reasons.empty:
+        st.info(t("voice.no_reasons"), icon=":material/logout:")
+        if not counts.get("accounts") and not counts.get("subscriptions"):
+            st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
+    else:
+        r1, r2 = st.columns(2)
+        for col, source, color in ((r1, "accounts", metric_color("churn_rate")), (r2, "subscriptions", metric_color("mrr"))):
+            part = reasons[reasons["source"] == source]
+            with col:
+                if part.empty:
+                    st.info(t(f"voice.no_reasons_{source}"), icon=":material/logout:")
+                else:
+                    st.plotly_chart(_reasons_fig(part, t(f"voice.reasons_title_{source}"), color), width="stretch",
+                                    config=PLOT)  # fmt: skip
+        st.caption(t("voice.reasons_note"))

@@ -1,12 +1,64 @@
-"""The Support page under AppTest."""
+"""The Support page under AppTest: KPI tiles from the metric engine, charts, filters change the numbers,
+and an empty store says what to upload."""
 
 from __future__ import annotations
 
-from tests.apphelpers import app, demo_store, demo_template, no_exception  # noqa: F401
+from cxkpi import formatting as fmt
+from cxkpi.metrics import Filters, Period, compute
+from cxkpi.store import make_engine
+from tests.apphelpers import app, demo_store, demo_template, no_exception, texts  # noqa: F401
+from tests.pagehelpers import bare_store, last_month, metrics_by_label  # noqa: F401
 
 
-def test_support_page_shows_its_heading(app):  # noqa: F811
-    at = app()
+def _expected(store_path, key: str, **filters) -> object:
+    eng = make_engine(f"duckdb:///{store_path}")
+    try:
+        return compute(eng, key, Period(*last_month()), Filters(**filters))
+    finally:
+        eng.dispose()
+
+
+def _open(at):
     at.switch_page("pages/support.py").run()
     no_exception(at)
+    return at
+
+
+def test_support_page_shows_kpis_charts_and_tables(app, demo_store):  # noqa: F811
+    at = _open(app())
     assert [t.value for t in at.title] == ["Support"]
+    tiles = metrics_by_label(at)
+    fcr = _expected(demo_store, "fcr")
+    assert tiles["FCR"] == fmt.percent(fcr.value)  # the engine's number, formatted once
+    reopens = _expected(demo_store, "ticket_reopens")
+    assert tiles["Reopened"] == fmt.count(reopens.value)
+    assert fmt.percent(reopens.extra["rate"]) in texts(at)
+    assert len(at.get("plotly_chart")) == 3  # FRT box, FRT histogram, reopens over time
+    assert len(at.dataframe) == 2  # FRT per channel, top reopened accounts
+    per_channel = at.dataframe[0].value
+    assert sorted(per_channel["Channel"]) == sorted(_expected(demo_store, "frt").extra["by_channel"])
+
+
+def test_a_segment_filter_changes_the_numbers(app, demo_store):  # noqa: F811
+    at = _open(app())
+    before = metrics_by_label(at)["FCR"]
+    at.sidebar.selectbox(key="w_segment").set_value("Enterprise").run()
+    no_exception(at)
+    after = metrics_by_label(at)["FCR"]
+    assert after == fmt.percent(_expected(demo_store, "fcr", segment="Enterprise").value)
+    assert after != before
+
+
+def test_a_channel_filter_leaves_one_channel_in_the_frt_table(app):  # noqa: F811
+    at = app(channel="chat")
+    at = _open(at)
+    assert list(at.dataframe[0].value["Channel"]) == ["chat"]
+
+
+def test_an_empty_store_says_what_to_upload(bare_store):  # noqa: F811
+    from tests.apphelpers import new_app
+
+    at = _open(new_app())
+    body = texts(at)
+    assert "No tickets in the store yet" in body and "Data page" in body
+    assert not at.get("plotly_chart") and not at.metric
