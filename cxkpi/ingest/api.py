@@ -98,6 +98,7 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     seconds: float = 0.0
+    source_label: str | None = None
 
     @property
     def warnings(self) -> list[Problem]:
@@ -273,7 +274,8 @@ def preview(
 
 def commit(engine: sa.Engine, p: Preview, *, is_demo: bool = False) -> LoadReport:
     """Load a previewed file in one transaction. A preview with errors or open questions changes nothing."""
-    rep = LoadReport(p.file_name, p.source, list(p.tables), problems=list(p.problems), questions=list(p.questions))
+    rep = LoadReport(p.file_name, p.source, list(p.tables), problems=list(p.problems), questions=list(p.questions),
+                     source_label=p.source_label)
     if not p.ok or p._mapped is None:
         rep.rejected = True
         rep.rows_rejected = p.row_count
@@ -320,7 +322,7 @@ def ingest_file(
     p = preview(data, name, engine=engine, **kw)
     if p.already_loaded is not None:
         return LoadReport(name, p.source, list(p.tables), load_id=p.already_loaded, already_loaded=True,
-                          problems=list(p.problems))
+                          problems=list(p.problems), source_label=p.source_label)
     return commit(engine, p)
 
 

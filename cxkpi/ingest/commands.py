@@ -50,13 +50,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         p = preview(data, path.name, source=args.source, mapping=spec, engine=engine, sheet=args.sheet,
                     dayfirst=dayfirst)
         if p.already_loaded is not None:
-            rep = LoadReport(path.name, p.source, list(p.tables), load_id=p.already_loaded, already_loaded=True)
+            rep = LoadReport(path.name, p.source, list(p.tables), load_id=p.already_loaded, already_loaded=True,
+                             source_label=p.source_label)
         else:
             rep = commit(engine, p)
             if not rep.rejected and spec and spec.get("columns") and p.read_info.get("header"):
                 save_mapping(engine, str(spec.get("name", "mapping")), p.read_info["header"],
                              p._mapped.source.table if p._mapped else spec["table"], spec)
-        rep.source_label = p.source_label  # type: ignore[attr-defined]
         reports.append(rep)
     if args.format == "json":
         _out(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2, default=str))
@@ -67,7 +67,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _print_report(r: Any, mapping_used: bool) -> None:
-    label = getattr(r, "source_label", None)
+    label = r.source_label
     src = f"{label} ({r.source})" if label else (r.source or "not recognized")
     if r.already_loaded:
         _out(f"{r.file_name}: {src} — already loaded (load {r.load_id}), nothing changed")

@@ -8,9 +8,7 @@ overlapping exports leaves the rows the other one carries.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -259,11 +257,3 @@ def remove_load(engine: sa.Engine, load_id: int) -> dict[str, int]:
         relink(conn)
     checkpoint(engine)
     return summary
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=str)

@@ -22,7 +22,7 @@ from cxkpi.ingest import values as V
 from cxkpi.ingest.problems import Problems, Question
 from cxkpi.ingest.read import RawTable
 from cxkpi.sources.base import CHANNELS, LABEL_SCALES, Field, Source, Survey, header_tz, norm
-from cxkpi.store.schema import CANONICAL, NATURAL_KEYS, mappings
+from cxkpi.store.schema import CANONICAL, mappings
 
 BOOKKEEPING = ("load_id", "system", "linked_account_id")
 KINDS = ("csat", "ces", "nps", "esat")
@@ -78,7 +78,6 @@ class Frame:
         names = raw.column_names()
         self.text = pd.DataFrame(raw.rows, columns=names, dtype=object) if raw.rows else pd.DataFrame(
             columns=names, dtype=object)
-        self.text.columns = names
         self.rownum = np.asarray(raw.row_numbers or range(raw.first_data_line, raw.first_data_line + len(self.text)))
         self.index: dict[str, str] = {}
         for n in names:
@@ -190,7 +189,6 @@ class Frame:
                 vals, bad = V.parse_numbers(s)
                 bad = sorted(set(bad) | set(_not_numberlike(s)))
                 self._bad(header, s, bad, "is not a number.")
-                self._mangled(header, s, bad)
             vals = pd.to_numeric(vals, errors="coerce").astype("float64")
             if f.scale is not None:
                 vals = vals * f.scale
@@ -236,9 +234,6 @@ class Frame:
         if bad:
             self.problems.cells("error", f"{what} Fix the cell or clear it, then upload again.",
                                 self.rows(bad), list(s.iloc[bad]), header)
-
-    def _mangled(self, header: str, s: pd.Series, bad: list[int]) -> None:
-        pass  # ids are text; scientific notation in number columns is a valid number
 
     def _dates(self, header: str, s: pd.Series) -> pd.Series:
         tz = self.zones.get(header) or header_tz(header) or self.options.get("tz") or self.source.tz
@@ -867,7 +862,3 @@ def find_mapping(engine: sa.Engine | None, header: list[str]) -> tuple[str, dict
         row = conn.execute(sa.select(mappings.c.name, mappings.c.spec).where(
             mappings.c.header_signature == sig)).first()
     return (row[0], json.loads(row[1])) if row else None
-
-
-def key_columns(table: str) -> tuple[str, ...]:
-    return NATURAL_KEYS[table]

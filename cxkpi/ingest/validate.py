@@ -51,12 +51,6 @@ def _rows(df: pd.DataFrame, mask: pd.Series | np.ndarray) -> list[int]:
     return [int(r) for r in df.loc[np.asarray(mask, dtype=bool), "_row"]]
 
 
-def _col_of(df: pd.DataFrame, m: Mapped, table: str, col: str) -> list[str | None] | str | None:
-    if col == "score" and "_column" in df:
-        return None  # per-row column names: handled by the caller
-    return _origin(m, table, col)
-
-
 def _table(m: Mapped, table: str, df: pd.DataFrame) -> pd.DataFrame:
     p = m.problems
     key = [c for c in NATURAL_KEYS[table] if c != "system"]

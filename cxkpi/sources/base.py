@@ -130,7 +130,6 @@ class Source:
     derive: Hook | None = None  # fill derived columns after parsing
     # Second tables fed by the same file: (table, hook returning rows with a `_row` column, or None).
     extra: tuple[tuple[str, Callable[[Frame], pd.DataFrame | None]], ...] = ()
-    key_from: tuple[str, ...] | None = None  # build the natural key from these canonical columns
     doc: str = ""  # one line for docs/ingest.md: readings chosen
 
     @property
