@@ -269,7 +269,7 @@ def _row_checks() -> list[_RowCheck]:
         ),
         _RowCheck(
             "responses.nps_not_0_10", "responses", "warning", "NPS answers on a scale other than 0–10 or 1–10",
-            "are marked kind nps but use another scale (e.g. 1–5)",
+            "are marked kind nps but use another scale, such as 1–5",
             "these answers are left out (NPS is defined on 0–10 or 1–10 only)",
             "If the question is a satisfaction rating, map its kind to csat; if it is the recommend question, "
             "correct its scale to 0–10 (Settings → survey.scales or the mapping file) and load it again.",
@@ -358,8 +358,8 @@ def _row_checks() -> list[_RowCheck]:
         checks.append(_RowCheck(
             f"{table}.unlinked", table, "warning", f"{table.capitalize()} that match no account",
             "match no account (by account_id, e-mail, e-mail domain or company name)",
-            "they still count company-wide (each as a customer of its own), but a segment, region or plan "
-            "filter leaves them out",
+            "they still count company-wide" + (" (each as a customer of its own)" if table in ("subscriptions", "payments") else "")
+            + ", but a segment, region or plan filter leaves them out",
             "Load an accounts export that contains these customers (HubSpot, Salesforce…), or export the "
             f"{table} with the account id or customer e-mail.",
             _unlinked(table), _unlinked_parts(table), _unlinked_affects(table),
@@ -412,7 +412,8 @@ def _breakdown(parts: dict[tuple, int], check: _RowCheck) -> str:
     for key, n in parts.items():
         if key[0] is not None:
             first[key[0]] += n
-    if not first:
+    # one kind only says nothing the title does not; reasons and currencies are worth naming even alone
+    if not first or (len(first) == 1 and not check.code.endswith((".unlinked", ".other_currency"))):
         return ""
     return " (" + ", ".join(f"{k} {v}" for k, v in sorted(first.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
 
@@ -633,6 +634,7 @@ def _accounts_shared(conn: sa.Connection, scope: _Scope) -> list[Finding]:
         rows = conn.execute(
             sa.select(
                 key.label("k"),
+                (key if what == "email" else sa.func.min(a.c.name)).label("shown"),  # e-mail as compared, name as written
                 sa.func.count().label("n"),
                 sa.func.string_agg(a.c.account_id, sa.literal_column("','")).label("ids"),
                 sa.func.string_agg(sa.cast(a.c.load_id, sa.String).distinct(), sa.literal_column("','")).label("loads"),
@@ -644,7 +646,7 @@ def _accounts_shared(conn: sa.Connection, scope: _Scope) -> list[Finding]:
         ).all()
         if not rows:
             continue
-        ex = [f"{r.k}: {' / '.join(sorted(_split(r.ids)))}" for r in rows[:EXAMPLES]]
+        ex = [f"{r.shown}: {' / '.join(sorted(_split(r.ids)))}" for r in rows[:EXAMPLES]]
         n_acc = sum(int(r.n) for r in rows)
         affects = TABLE_METRICS["accounts"] + ["mrr"] if what == "email" else []
         effect = ("the same customer counts as two (churn, CLV per customer, CRC's customers), and rows linked by "
@@ -925,7 +927,7 @@ def cmd_quality(args: argparse.Namespace) -> int:
         out.write("No data-quality findings.\n")
         return 0
     counts = {s: sum(1 for f in found if f.severity == s) for s in SEVERITIES}
-    out.write(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()) + "\n\n")
+    out.write(", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items()) + "\n\n")
     for f in found:
         count = f"  ({f.count})" if f.count else ""
         out.write(f"{f.severity.upper():<8}{f.code}{count}  {f.title}\n")
