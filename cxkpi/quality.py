@@ -134,7 +134,7 @@ class _RowCheck:
     table: str
     severity: str
     title: str
-    why: str  # completes "<n> <table> rows …"
+    why: str  # completes "<n> tickets …" in the detail
     effect: str
     fix: str
     where: Callable[[_Scope], list[sa.ColumnElement[bool]]]
