@@ -90,7 +90,7 @@ def _detail(r: MetricResult) -> str:
     if r.n is not None:
         bits.append(f"n={r.n}" + (" (small sample)" if r.small_sample else ""))
     if r.ci_low is not None and r.ci_high is not None:
-        bits.append(f"95% CI {r.ci_low:.1f}–{r.ci_high:.1f}")
+        bits.append(f"95% CI {r.ci_low:.1f} to {r.ci_high:.1f}")
     if r.key == "ticket_reopens":
         bits.append(f"rate {r.extra['rate']:.1f} %, {r.extra['events']} reopen events")
     if r.key == "mrr" and r.extra.get("per_customer") is not None:

@@ -205,9 +205,11 @@ def trend(
 ) -> list[TrendPoint]:
     """One metric per month / week / quarter between start and end, in one statement."""
     m = get(key)
+    whole = Period.parse(start, end)  # accepts dates or ISO strings
+    start, end = whole.start, whole.end
     periods = buckets(start, end, by)
     with engine.connect() as conn:
-        base = make_context(conn, Period(start, end), filters, options)
+        base = make_context(conn, whole, filters, options)
         jobs = [(f"b{i}", base.for_period(p), m) for i, p in enumerate(periods)]
         res = _run(conn, jobs)
     return [TrendPoint(p.start, p.end, res[f"b{i}"]) for i, p in enumerate(periods)]

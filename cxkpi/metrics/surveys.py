@@ -41,6 +41,9 @@ def _parse_scale(value: Any) -> tuple[float | None, float | None, bool | None]:
     return float(m.group(1)), float(m.group(2)), None
 
 
+parse_scale = _parse_scale  # public name; cxkpi.quality reads scales the same way
+
+
 def responses_of(ctx: Ctx, kind: str) -> sa.Subquery:
     """Responses of one kind submitted in the period, with the scale each is judged on.
 
