@@ -230,3 +230,14 @@ def test_saved_metric_options_apply_and_a_bad_one_is_skipped(full: sa.Engine) ->
 def test_unanswered_scores_do_not_count(engine: sa.Engine) -> None:
     load(engine, response("a", "csat", None, (1, 5), "2025-03-02"), response("b", "csat", 5, (1, 5), "2025-03-02"))
     assert compute(engine, "csat", MARCH).n == 1
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_every_metric_on_an_empty_store_is_not_available_with_a_reason(engine: sa.Engine, key: str) -> None:
+    r = compute(engine, key, MARCH)
+    assert r.value is None and r.reason, "never a zero for missing data"
+    assert r.unit == ("USD" if REGISTRY[key].unit == "currency" else REGISTRY[key].unit)
+    assert r.definition and r.label == REGISTRY[key].label
+    ex = explain(engine, key, MARCH)
+    assert ex.numerator_rows.empty and ex.denominator_rows.empty
+    assert "load_id" in ex.columns or "load_ids" in ex.columns
