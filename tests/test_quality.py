@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -378,14 +377,9 @@ def test_the_demo_workspace_has_no_errors(engine: sa.Engine) -> None:
     from cxkpi.demo import load_demo
 
     load_demo(engine, end_month=dt.date(2025, 12, 1))
-    report(engine)  # warm: imports and the first connection are not the report's cost
-    started = time.perf_counter()
-    found = report(engine)
-    seconds = time.perf_counter() - started
+    found = report(engine)  # its speed is measured in bench/run.py
     assert [f.code for f in found if f.severity == "error"] == []
     assert [f.code for f in found] == []  # the demo is consistent: no warnings either, every metric has data
-    if engine.dialect.name == "duckdb":
-        assert seconds < 3.0, f"report took {seconds:.2f} s on the demo (budget ~1 s, 3 s on a busy machine)"
 
 
 def test_cli_quality_json(duckdb_url: str, capsys: pytest.CaptureFixture[str]) -> None:
