@@ -6,6 +6,11 @@ import hashlib
 
 from cxkpi.sources.base import F, Source, Survey, register
 
+# The first column's name follows the form owner's language.
+_TIMESTAMP = ("Timestamp", "Informazioni cronologiche", "Marca temporale", "Zeitstempel", "Horodateur",
+              "Marca temporal", "Marca de tiempo", "Carimbo de data/hora", "Tijdstempel", "时间戳", "時間戳記",
+              "タイムスタンプ")
+
 
 def _derive(fr) -> None:  # noqa: ANN001
     # No response id in the export: the submission time (to the second, in UTC) and the e-mail identify a
@@ -24,11 +29,12 @@ register(Source(
     label="Google Forms — responses CSV",
     system="google_forms",
     table="responses",
-    required=(("Timestamp", "Marca temporale", "Zeitstempel", "Horodateur", "Marca de tiempo", "时间戳"),),
+    required=(_TIMESTAMP,),
     optional=("Email Address", "Email", "Score", "Indirizzo email"),
     columns={
-        "submitted_at": F("Timestamp", "Marca temporale", "Zeitstempel", "Horodateur", "Marca de tiempo", "时间戳"),
-        "email": F("Email Address", "Email", "Indirizzo email", "E-Mail-Adresse", "Adresse e-mail"),
+        "submitted_at": F(*_TIMESTAMP),
+        "email": F("Email Address", "Email", "Indirizzo email", "E-Mail-Adresse", "Adresse e-mail",
+                   "Dirección de correo electrónico", "电子邮件地址", "電子郵件地址"),
     },
     survey=Survey(employee=True),
     derive=_derive,

@@ -25,7 +25,13 @@ def _dashboard(fr) -> None:  # noqa: ANN001
         c = fr.col(h)
         if c is not None:
             names = fr.cells(c) if names is None else names + " " + fr.cells(c)
-    if names is not None:
+    given = fr.col("Interval Count", "Plan Interval Count", "Price Interval Count")
+    if given is not None:
+        fill_from(fr, "interval_count", given)
+        if names is not None:
+            cur = fr.out["interval_count"]
+            fr.out["interval_count"] = cur.where(cur.notna(), interval_count_from_name(names))
+    elif names is not None:
         fr.set("interval_count", interval_count_from_name(names), "plan name ('every 3 months') else 1")
 
 
@@ -34,7 +40,8 @@ register(Source(
     label="Stripe — subscriptions export (Dashboard)",
     system="stripe",
     table="subscriptions",
-    required=(("id", "Subscription ID"), ("Customer ID", "Customer"), ("Interval",), ("Amount",), ("Status",)),
+    required=(("id", "Subscription ID"), ("Customer ID", "Customer"), ("Interval", "Plan Interval"),
+              ("Amount", "Plan Amount"), ("Status",)),
     optional=("Customer Email", "Customer Name", "Plan", "Product", "Quantity", "Currency", "Created",
               "Start Date", "Start", "Current Period Start", "Current Period End", "Canceled At", "Ended At"),
     columns={
@@ -43,9 +50,9 @@ register(Source(
         "email": F("Customer Email"),
         "company": F("Customer Name", "Customer Description"),
         "plan": F("Plan", "Price", "Product"),
-        "amount": F("Amount"),  # major units in the Dashboard export
+        "amount": F("Amount", "Plan Amount"),  # major units in the Dashboard export
         "currency": F("Currency", lower=True),
-        "interval": F("Interval", lower=True),
+        "interval": F("Interval", "Plan Interval", lower=True),
         "quantity": F("Quantity"),
         "status": F("Status", lower=True),
         "started_at": F("Start Date", "Start", "Created"),  # '(UTC)' suffix stripped and used as the zone

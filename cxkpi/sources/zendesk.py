@@ -6,14 +6,16 @@ from cxkpi.sources._util import survey_from_tickets
 from cxkpi.sources.base import F, Source, register
 
 # Only Good/Bad are answers; Offered = survey sent, unanswered; Not Offered = never sent.
-_SATISFACTION = {"good": "good", "bad": "bad", "offered": None, "not offered": None, "unoffered": None}
+_SATISFACTION = {"good": "good", "bad": "bad", "good with comment": "good", "bad with comment": "bad",
+                 "offered": None, "not offered": None, "unoffered": None}
 
 
 def _csat(fr):  # noqa: ANN001, ANN202
     # Two-way rating: Good = 1, Bad = 0 on a 0–1 scale (metrics.md counts Good as positive). The export
     # has no rating time: the ticket's solve time stands in (surveys go out when a ticket is solved).
     return survey_from_tickets(
-        fr, rating="Satisfaction Score", scores={"good": 1.0, "bad": 0.0}, scale=(0, 1),
+        fr, rating="Satisfaction Score", scale=(0, 1),
+        scores={"good": 1.0, "bad": 0.0, "good with comment": 1.0, "bad with comment": 0.0},
         survey="Zendesk satisfaction", when=("solved_at", "created_at"),
         comment=("Satisfaction Comment", "Satisfaction comment"))
 
