@@ -266,6 +266,10 @@ def preview(
         rows_left_out=mapped.skipped, read_info=empty.read_info, options=options,
         _mapped=mapped, _system=src.system,
     )
+    if not source and not spec and mapped.problems.errors and not len(main):
+        # A loose match (e.g. any file with a 'Timestamp' column looks like Google Forms) that yields
+        # nothing: offer the mapping screen as well.
+        prev.suggestion = suggest_mapping(raw)
     if engine is not None:
         with engine.connect() as conn:
             prev.already_loaded = _load.active_load_with(conn, sha)
