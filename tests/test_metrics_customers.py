@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from cxkpi.metrics import Filters, compute, scorecard
+from cxkpi.metrics import Filters, compute, explain, scorecard
 from tests.metric_fixtures import account, cost, load, payment, period, renewal, sub
 
 MARCH = period("2025-03-01", "2025-03-31")
@@ -165,6 +165,11 @@ def test_accounts_basis_and_payments_clv_without_subscriptions(engine: sa.Engine
     clv = compute(engine, "clv", MARCH)
     # ARPA = (300 + 100 + 50) ÷ 3 paying ÷ 1 month = 150; monthly churn 1/3 → CLV 450
     assert clv.value == pytest.approx(450.0)
+    ex = explain(engine, "clv", MARCH)  # the payments behind ARPA: 3 paid rows, 3 paying customers
+    assert ex.numerator_total() == pytest.approx(clv.numerator) == pytest.approx(450.0)
+    assert ex.denominator_total() == clv.denominator == 3
+    ex = explain(engine, "churn_rate", MARCH)
+    assert list(ex.numerator_rows["customer"]) == ["A2"] and len(ex.denominator_rows) == 3
     assert compute(engine, "mrr", MARCH).value is None  # MRR needs subscriptions
 
 
