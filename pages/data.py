@@ -178,8 +178,9 @@ def _file_card(f, data: bytes, sha: str, p, api) -> None:
         if p.mapping:
             with st.expander(t("data.mapped_columns"), expanded=False):
                 rows = [(t(f"table.{tb}"), canon, str(src)) for tb, m in p.mapping.items() for canon, src in m.items()]
-                st.dataframe(pd.DataFrame(rows, columns=[t("data.col_table"), t("data.col_canonical"), t("data.col_export")]),
-                             hide_index=True, width="stretch")  # fmt: skip
+                # st.table, not st.dataframe: a small static table (escaped text), nothing hidden to wait for
+                st.table(pd.DataFrame(rows, columns=[t("data.col_table"), t("data.col_canonical"), t("data.col_export")])
+                         .set_index(t("data.col_table")))  # fmt: skip
         if not p.rows.empty:
             st.markdown(f"**{t('data.first_rows', n=min(PREVIEW_ROWS, len(p.rows)))}**")
             shown = p.rows.drop(columns=[c for c in p.rows.columns if str(c).startswith("_")]).head(PREVIEW_ROWS)
