@@ -130,6 +130,23 @@ def page_header(title_key: str, intro_key: str | None = None) -> None:
         st.caption(t(intro_key))
 
 
+def _leave_pages_directory_mode() -> None:
+    """Make sure app.py's st.navigation is in charge, even when a session's first URL is a page.
+
+    Why: Streamlit still auto-detects the legacy `pages/` folder. Until some run calls st.navigation, the
+    server treats pages/*.py as v1 pages; a fresh server whose first request is /trends then runs
+    pages/trends.py alone (no page config, a menu listing every file in pages/, common.py included) and
+    stays in that mode. Clearing the flag and rerunning runs app.py, whose st.navigation picks this page.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a future Streamlit without the legacy flag
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 # page name -> its URL path (the default page lives at the root).
 URL_PATHS = {
     "scorecard": "",
@@ -150,6 +167,7 @@ def page(name: str, intro_key: str | None = None, controls: bool = True) -> Iter
     Why per page and not in app.py: Streamlit runs only the page script on reruns under AppTest, and a page
     must draw the same whether it is reached through the menu, a shared link or a test.
     """
+    _leave_pages_directory_mode()
     set_current_page(URL_PATHS.get(name, name))
     startup()
     v = sidebar_controls() if controls else view()
@@ -296,7 +314,12 @@ def filter_choices_cached() -> dict[str, list[str]]:
 def _sync(key: str, field: str) -> None:
     """on_change: copy a widget's new value into the view (runs before the script reruns)."""
     value = st.session_state[key]
-    changes: dict[str, object] = {field: value if value != "" else None}
+    default = getattr(View(), field)
+    if value is None or value == "":
+        if default not in (None, ""):
+            return  # a required choice was cleared (e.g. a deselected segmented control): keep the view's value
+        value = default  # filters clear to None, the Trends split to ""
+    changes: dict[str, object] = {field: value}
     if field == "preset" and value == "custom":
         (d0, d1) = view().period(today())
         changes.update(start=d0, end=d1)

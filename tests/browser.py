@@ -187,9 +187,10 @@ def wait_ready(page, heading: str | None = None, timeout: float = 120_000) -> No
             raise
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     # Plotly and dataframes draw a moment after the script ends.
-    for sel in ('[data-testid="stPlotlyChart"]', '[data-testid="stDataFrame"]'):
+    # (a dataframe inside a closed expander stays hidden, so only wait for it to exist)
+    for sel, state in (('[data-testid="stPlotlyChart"]', "visible"), ('[data-testid="stDataFrame"]', "attached")):
         if page.locator(sel).count():
-            page.locator(sel).first.wait_for(state="visible", timeout=timeout)
+            page.locator(sel).first.wait_for(state=state, timeout=timeout)
     if page.locator(".js-plotly-plot").count() < page.locator('[data-testid="stPlotlyChart"]').count():
         page.wait_for_timeout(500)
     page.wait_for_timeout(300)

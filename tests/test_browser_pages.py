@@ -9,6 +9,23 @@ from tests.browser import PAGES, exceptions, page_factory, screenshot, server, w
 pytestmark = pytest.mark.browser
 
 
+NAV = ["Scorecard", "Trends", "Support", "Voice of customer", "Revenue & retention", "Data", "Settings"]
+
+
+def nav_titles(page) -> list[str]:
+    return [a.inner_text().split("\n")[-1] for a in page.locator('[data-testid="stSidebarNav"] a').all()]
+
+
+def test_a_deep_link_as_the_first_request_gets_the_apps_navigation(page_factory, server):  # noqa: F811
+    """Regression: with a pages/ folder, a fresh server whose first request was /trends ran the page
+    alone in legacy mode (menu of every file in pages/, no wide layout) and stayed that way."""
+    page = page_factory("desktop")
+    page.goto(f"{server.url}/trends?period=last_quarter")
+    wait_ready(page, "Trends")
+    assert nav_titles(page) == NAV
+    assert "period=last_quarter" in page.url
+
+
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_every_page_shows_its_heading_and_no_exception(page_factory, server, viewport):  # noqa: F811
     page = page_factory(viewport)
