@@ -43,6 +43,26 @@ def _st_delta(text: str | None) -> str | None:
     # cxkpi.formatting writes a true minus sign; st.metric reads the direction from a leading ASCII "-".
     return None if text is None or text == fmt.DASH else text.replace("\u2212", "-", 1)
 
+def _titled(fig: go.Figure, title: str, legend_rows: int = 0) -> go.Figure:
+    """Title wrapped to phone width (plotly does not wrap), legend rows kept clear of it, above the plot."""
+    words, lines, cur = title.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > 44:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    top = 34 + 22 * len(lines) + 22 * legend_rows
+    fig.update_layout(
+        title=dict(text="<br>".join(lines), y=1.0, yref="container", yanchor="top", pad=dict(t=14)),
+        margin=dict(l=10, r=10, t=top, b=10),
+    )  # fmt: skip
+    if legend_rows:
+        fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=11)))
+    return fig
+
+
 
 @st.cache_data(max_entries=64, ttl=600, show_spinner=False)
 def _scorecard(url: str, version: str, period, filters, options: dict, keys: tuple[str, ...]) -> dict:
@@ -109,30 +129,31 @@ def _mrr_fig(mov: pd.DataFrame, currency: str) -> go.Figure:
         fillcolor=with_alpha(color, 0.12), name="MRR",
         text=[fmt.money(x, currency) for x in mov["mrr_end"]], hovertemplate="%{x}: %{text}<extra>MRR</extra>",
     ))  # fmt: skip
-    fig.update_layout(title=t("revenue.mrr_title", currency=currency), height=340, margin=dict(l=10, r=10, t=50, b=10),
-                      yaxis=dict(title=fmt.axis_title("currency", currency), rangemode="tozero"))
-    return fig
+    fig.update_layout(height=360, yaxis=dict(title=fmt.axis_title("currency", currency), rangemode="tozero"))
+    return _titled(fig, t("revenue.mrr_title", currency=currency))
 
 
 def _waterfall(start_mrr: float, moves: dict[str, float], end_mrr: float, currency: str, title: str) -> go.Figure:
+    # horizontal: the step names stay readable on a phone
     labels = [t("revenue.wf_start"), *[t(f"revenue.move.{m}") for m in MOVES], t("revenue.wf_end")]
     values = [start_mrr, *[moves[m] for m in MOVES], end_mrr]
     fig = go.Figure(go.Waterfall(
-        x=labels, y=values, measure=["absolute", *["relative"] * len(MOVES), "total"],
+        orientation="h", y=labels, x=values, measure=["absolute", *["relative"] * len(MOVES), "total"],
         text=[fmt.money(start_mrr, currency), *[fmt.signed_money(moves[m], currency) for m in MOVES],
               fmt.money(end_mrr, currency)],
-        textposition="outside", cliponaxis=False,
+        textposition="auto", cliponaxis=False,
         increasing=dict(marker=dict(color=BAND_COLORS["excellent"])),
         decreasing=dict(marker=dict(color=BAND_COLORS["poor"])),
         totals=dict(marker=dict(color=metric_color("mrr"))),
-        connector=dict(line=dict(color="#8C959F", width=1)), hovertemplate="%{x}: %{text}<extra></extra>",
+        connector=dict(line=dict(color="#8C959F", width=1)), hovertemplate="%{y}: %{text}<extra></extra>",
     ))  # fmt: skip
-    lo = min(start_mrr, end_mrr)
+    lo, hi = min(start_mrr, end_mrr), max(start_mrr, end_mrr)
     fig.update_layout(
-        title=title, height=380, margin=dict(l=10, r=10, t=50, b=10), showlegend=False,
-        yaxis=dict(title=fmt.axis_title("currency", currency), range=[lo * 0.9, max(start_mrr, end_mrr) * 1.06]),
+        height=400, showlegend=False,
+        xaxis=dict(title=fmt.axis_title("currency", currency), range=[lo * 0.9, hi * 1.05]),
+        yaxis=dict(autorange="reversed", automargin=True),
     )  # fmt: skip
-    return fig
+    return _titled(fig, title)
 
 
 def _churn_fig(mov: pd.DataFrame) -> go.Figure:
@@ -145,11 +166,10 @@ def _churn_fig(mov: pd.DataFrame) -> go.Figure:
                              line=dict(color=series_color(5), width=3, dash="dot"),
                              hovertemplate="%{x}: %{y:.1f} %<extra></extra>"))
     fig.update_layout(
-        title=t("revenue.churn_title"), height=340, margin=dict(l=10, r=10, t=80, b=10),
+        height=380,
         yaxis=dict(title=t("revenue.axis_churn"), rangemode="tozero", ticksuffix=" %"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
     )  # fmt: skip
-    return fig
+    return _titled(fig, t("revenue.churn_title"), legend_rows=1)
 
 
 def _cohort_fig(coh: pd.DataFrame, basis: str) -> go.Figure:
@@ -163,10 +183,10 @@ def _cohort_fig(coh: pd.DataFrame, basis: str) -> go.Figure:
         colorbar=dict(title="%", thickness=10), hovertemplate="%{y}, month %{x}: %{z:.1f} %<extra></extra>",
     ))  # fmt: skip
     fig.update_layout(
-        title=t(f"revenue.cohort_title_{basis}"), height=120 + 28 * len(coh), margin=dict(l=10, r=10, t=50, b=10),
+        height=150 + 28 * len(coh),
         xaxis=dict(title=t("revenue.axis_months_since"), side="bottom"), yaxis=dict(autorange="reversed"),
     )  # fmt: skip
-    return fig
+    return _titled(fig, t(f"revenue.cohort_title_{basis}"))
 
 
 with common.page("revenue", "page.revenue.intro") as v:
@@ -247,11 +267,10 @@ with common.page("revenue", "page.revenue.intro") as v:
 
         ren = _renewals(url, version, period, filters, options)
         oc = outcome_counts(ren)
-        c = st.columns(4)
-        c[0].metric(t("revenue.due"), fmt.count(len(ren)), border=True)
-        c[1].metric(t("revenue.renewed"), fmt.count(oc["renewed"]), border=True)
-        c[2].metric(t("revenue.churned"), fmt.count(oc["churned"]), border=True)
-        c[3].metric(t("revenue.pending"), fmt.count(oc["open"]), border=True)
+        with st.container(horizontal=True, gap="small"):  # wraps to two rows on a phone, not four
+            for label, n in ((t("revenue.due"), len(ren)), (t("revenue.renewed"), oc["renewed"]),
+                             (t("revenue.churned"), oc["churned"]), (t("revenue.pending"), oc["open"])):  # fmt: skip
+                st.metric(label, fmt.count(n), border=True, width=150)
         if ren.empty:
             st.info(t("revenue.no_renewals_due"), icon=":material/event_available:")
         else:

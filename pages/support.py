@@ -75,6 +75,26 @@ def _st_delta(text: str | None) -> str | None:
     # cxkpi.formatting writes a true minus sign; st.metric reads the direction from a leading ASCII "-".
     return None if text is None or text == fmt.DASH else text.replace("\u2212", "-", 1)
 
+def _titled(fig: go.Figure, title: str, legend_rows: int = 0) -> go.Figure:
+    """Title wrapped to phone width (plotly does not wrap), legend rows kept clear of it, above the plot."""
+    words, lines, cur = title.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > 44:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    top = 34 + 22 * len(lines) + 22 * legend_rows
+    fig.update_layout(
+        title=dict(text="<br>".join(lines), y=1.0, yref="container", yanchor="top", pad=dict(t=14)),
+        margin=dict(l=10, r=10, t=top, b=10),
+    )  # fmt: skip
+    if legend_rows:
+        fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=11)))
+    return fig
+
+
 
 def _duration(hours: float | None) -> str:
     """Hours below one read better as minutes (chat and phone reply in seconds to minutes)."""
@@ -119,12 +139,12 @@ def _frt_box(dist: pd.DataFrame) -> go.Figure:
                           f"<br>p25–p75 {_duration(r.p25)} – {_duration(r.p75)}<extra></extra>",
         ))  # fmt: skip
     fig.update_layout(
-        title=t("support.frt_box_title"), yaxis_title=t("support.axis_hours"), xaxis_title=t("filter.channel"),
-        margin=dict(l=10, r=10, t=50, b=10), height=360,
+        yaxis_title=t("support.axis_hours"), xaxis_title=t("filter.channel"), height=380,
     )  # fmt: skip
     ticks = [1 / 60, 5 / 60, 0.25, 1, 4, 12, 24, 48, 168]
-    fig.update_yaxes(type="log", tickvals=ticks, ticktext=[_duration(x) for x in ticks])
-    return fig
+    labels = [f"{fmt.count(x * 60)} min" if x < 1 else f"{fmt.count(x)} h" for x in ticks]
+    fig.update_yaxes(type="log", tickvals=ticks, ticktext=labels)
+    return _titled(fig, t("support.frt_box_title"))
 
 
 def _frt_hist(hist: pd.DataFrame) -> go.Figure:
@@ -141,11 +161,9 @@ def _frt_hist(hist: pd.DataFrame) -> go.Figure:
             hovertemplate=f"{ch}<br>%{{x}}: %{{y:.1f}} %% (%{{customdata}} tickets)<extra></extra>",
         ))  # fmt: skip
     fig.update_layout(
-        title=t("support.frt_hist_title"), barmode="group", yaxis_title=t("support.axis_share"),
-        margin=dict(l=10, r=10, t=80, b=10), height=380,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0, title_text=""),
+        barmode="group", yaxis_title=t("support.axis_share"), height=400,
     )  # fmt: skip
-    return fig
+    return _titled(fig, t("support.frt_hist_title"), legend_rows=2)
 
 
 def _reopen_fig(points: list) -> go.Figure:
@@ -160,14 +178,12 @@ def _reopen_fig(points: list) -> go.Figure:
                              line=dict(color=color, width=2),
                              hovertemplate="%{x}: %{y:.1f} %<extra></extra>"))
     fig.update_layout(
-        title=t("support.reopens_title"), margin=dict(l=10, r=10, t=50, b=10), height=360,
+        height=400,
         yaxis=dict(title=t("support.axis_tickets"), rangemode="tozero"),
         yaxis2=dict(title=t("support.axis_rate"), overlaying="y", side="right", rangemode="tozero", showgrid=False,
                     tickformat=".0f", ticksuffix=" %"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
     )  # fmt: skip
-    fig.update_layout(margin=dict(l=10, r=10, t=80, b=10))
-    return fig
+    return _titled(fig, t("support.reopens_title"), legend_rows=1)
 
 
 with common.page("support", "page.support.intro") as v:

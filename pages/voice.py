@@ -41,6 +41,26 @@ def _st_delta(text: str | None) -> str | None:
     # cxkpi.formatting writes a true minus sign; st.metric reads the direction from a leading ASCII "-".
     return None if text is None or text == fmt.DASH else text.replace("\u2212", "-", 1)
 
+def _titled(fig: go.Figure, title: str, legend_rows: int = 0) -> go.Figure:
+    """Title wrapped to phone width (plotly does not wrap), legend rows kept clear of it, above the plot."""
+    words, lines, cur = title.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > 44:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    top = 34 + 22 * len(lines) + 22 * legend_rows
+    fig.update_layout(
+        title=dict(text="<br>".join(lines), y=1.0, yref="container", yanchor="top", pad=dict(t=14)),
+        margin=dict(l=10, r=10, t=top, b=10),
+    )  # fmt: skip
+    if legend_rows:
+        fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=11)))
+    return fig
+
+
 
 @st.cache_data(max_entries=64, ttl=600, show_spinner=False)
 def _scorecard(url: str, version: str, period, filters, options: dict, keys: tuple[str, ...]) -> dict:
@@ -112,12 +132,11 @@ def _nps_fig(points: list) -> go.Figure:
         hovertemplate="%{x}: NPS %{y:.0f}<extra></extra>",
     ))  # fmt: skip
     fig.update_layout(
-        title=t("voice.nps_title"), barmode="stack", height=400, margin=dict(l=10, r=10, t=80, b=10),
+        barmode="stack", height=440,
         yaxis=dict(title=t("voice.axis_share"), range=[0, 100], ticksuffix=" %"),
         yaxis2=dict(title=t("voice.axis_nps"), overlaying="y", side="right", range=[-100, 100], showgrid=False),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0),
     )  # fmt: skip
-    return fig
+    return _titled(fig, t("voice.nps_title"), legend_rows=3)
 
 
 def _dist_fig(dist: pd.DataFrame, kind: str, title: str) -> go.Figure:
@@ -134,12 +153,12 @@ def _dist_fig(dist: pd.DataFrame, kind: str, title: str) -> go.Figure:
             hovertemplate="%{x:g}: %{y:.1f} % (%{customdata})<extra>" + survey + "</extra>",
         ))  # fmt: skip
     fig.update_layout(
-        title=title, barmode="group", height=340, margin=dict(l=10, r=10, t=80, b=10),
+        barmode="group", height=360,
         xaxis=dict(title=t("voice.axis_score"), dtick=1), yaxis=dict(title=t("voice.axis_share_responses"),
                                                                     ticksuffix=" %"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=0), showlegend=True,
+        showlegend=True,
     )  # fmt: skip
-    return fig
+    return _titled(fig, title, legend_rows=1)
 
 
 def _reasons_fig(part: pd.DataFrame, title: str, color: str) -> go.Figure:
@@ -149,11 +168,11 @@ def _reasons_fig(part: pd.DataFrame, title: str, color: str) -> go.Figure:
         text=[f"{fmt.count(c)} · {fmt.percent(s, 0)}" for c, s in zip(part["count"], part["share"], strict=True)],
         textposition="auto", hovertemplate="%{y}: %{x}<extra></extra>",
     ))  # fmt: skip
-    fig.update_layout(title=title, height=max(220, 60 + 34 * len(part)), margin=dict(l=10, r=10, t=50, b=10),
+    fig.update_layout(height=max(240, 80 + 34 * len(part)),
                       xaxis=dict(title=t("voice.axis_customers"), rangemode="tozero", tickformat="d",
                                  dtick=max(1, -(-int(part["count"].max()) // 5))),
                       yaxis=dict(automargin=True))
-    return fig
+    return _titled(fig, title)
 
 
 def _score_text(row) -> str:
@@ -223,10 +242,10 @@ with common.page("voice", "page.voice.intro") as v:
         else:
             table = pd.DataFrame({
                 t("voice.col_date"): [fmt.date(x.date()) if pd.notna(x) else fmt.DASH for x in found["submitted_at"]],
-                t("voice.col_survey"): found["survey"],
                 t("voice.col_score"): [_score_text(r) for r in found.itertuples()],
+                t("voice.col_comment"): found["comment"],  # third: visible without scrolling on a phone
                 t("voice.col_account"): found["account"],
-                t("voice.col_comment"): found["comment"],
+                t("voice.col_survey"): found["survey"],
             })  # fmt: skip
             st.dataframe(
                 table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
