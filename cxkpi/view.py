@@ -147,7 +147,7 @@ class View:
 
 
 def filter_choices(engine: sa.Engine) -> dict[str, list[str]]:
-    """The values each filter can take in the store: account segment/region/plan, ticket/survey channel."""
+    """The values each filter can take in the store: account segment/region/plan, channel, survey name."""
     out: dict[str, list[str]] = {}
     with engine.connect() as conn:
         for name in ("segment", "region", "plan"):
@@ -160,4 +160,7 @@ def filter_choices(engine: sa.Engine) -> dict[str, list[str]]:
         ).subquery()
         rows = conn.execute(sa.select(chans.c.c)).scalars().all()
         out["channel"] = sorted({str(v).strip() for v in rows if str(v).strip()})
+        col = responses.c.survey
+        rows = conn.execute(sa.select(col).where(col.is_not(None)).distinct()).scalars().all()
+        out["survey"] = sorted({str(v).strip() for v in rows if str(v).strip()})
     return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import html
 import importlib
 import json
@@ -51,8 +52,13 @@ def engine() -> sa.Engine:
 
 
 def data_version() -> str:
+    """The cache key of every metric result: the loads (store.data_version) plus the workspace settings,
+    since time zone, currency, survey scales and margin change the numbers too."""
     with engine().connect() as conn:
-        return store.data_version(conn)
+        loads_version = store.data_version(conn)
+        rows = conn.execute(sa.select(schema.settings.c.key, schema.settings.c.value).order_by(schema.settings.c.key)).all()
+    digest = hashlib.sha256(json.dumps([list(r) for r in rows]).encode()).hexdigest()[:12]
+    return f"{loads_version}:{digest}"
 
 
 def row_counts() -> dict[str, int]:
@@ -139,8 +145,13 @@ def _leave_pages_directory_mode() -> None:
     stays in that mode. Clearing the flag and rerunning runs app.py, whose st.navigation picks this page.
     """
     try:
+        from streamlit import config as st_config
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a future Streamlit without the legacy flag
+        return
+    # AppTest resets the flag before every run, so the rerun would swallow each button click; there the
+    # page simply runs on its own (common.page draws everything a page needs either way).
+    if st_config.get_option("global.appTest"):
         return
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False

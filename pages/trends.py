@@ -72,7 +72,7 @@ def series_for(v, key: str, start, end, by: str) -> list[tuple[str, list]]:
     return out[:MAX_SERIES]
 
 
-def figure(key: str, label: str, unit: str, series, by: str, title: str, bench, goals) -> go.Figure:
+def figure(key: str, label: str, unit: str, series, by: str, title: str, subtitle: str, bench, goals) -> go.Figure:
     fig = go.Figure()
     single = len(series) == 1
     # CSAT bands first so lines draw over them
@@ -115,8 +115,9 @@ def figure(key: str, label: str, unit: str, series, by: str, title: str, bench, 
                       annotation_text=t("trends.goal_target", label=goal_label, target=fmt.value(target, unit)),
                       annotation_position="top right", annotation_font={"size": 11, "color": GOAL_LINE})  # fmt: skip
     fig.update_layout(
-        title={"text": title, "font": {"size": 16}},
-        height=440, margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        # the period as a subtitle: one long title line is cut off on a phone
+        title={"text": title, "font": {"size": 16}, "subtitle": {"text": subtitle, "font": {"size": 12}}},
+        height=440, margin={"l": 10, "r": 10, "t": 70, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": -0.3, "x": 0},
         hovermode="x unified" if not single else "closest",
         xaxis={"title": t("trends.axis_time"), "tickformat": "%b %Y" if by != "week" else "%b %d"},
@@ -165,7 +166,8 @@ with common.page("trends") as v:
         st.caption(t("trends.range_help"))
         series = series_for(v, key, start, pend, by)
         unit = next((p.result.unit for _, pts in series for p in pts), m.unit)
-        title = t("trends.chart_title", metric=label, by=t(f"trends.by.{by}").lower(), period=fmt.period(start, pend))
+        title = t("trends.chart_title", metric=label, by=t(f"trends.by.{by}").lower())
+        subtitle = fmt.period(start, pend)
         if not any(p.result.value is not None for _, pts in series for p in pts):
             reasons = {p.result.reason for _, pts in series for p in pts if p.result.reason}
             st.warning(t("trends.no_data", metric=label), icon=":material/info:")
@@ -175,7 +177,7 @@ with common.page("trends") as v:
         else:
             bench = shown_benchmarks(key)
             goals = goal_targets(key, pstart, pend, metrics)
-            fig = figure(key, label, unit, series, by, title, bench, goals)
+            fig = figure(key, label, unit, series, by, title, subtitle, bench, goals)
             st.plotly_chart(fig, key="trend_chart", config={"displaylogo": False})
             if bench:
                 st.caption(t("trends.benchmarks_from_settings"))

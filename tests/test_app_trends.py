@@ -34,7 +34,8 @@ def test_csat_chart_has_title_units_bands_acsi_line_and_ribbon(app):  # noqa: F8
     spec = chart(at)
     layout = spec["layout"]
     # 12 months up to the period end (Oct 2025 – Sep 2026), since the period itself is shorter
-    assert layout["title"]["text"] == "CSAT by month, Oct 1, 2025\u2009–\u2009Sep 30, 2026"
+    assert layout["title"]["text"] == "CSAT by month"
+    assert layout["title"]["subtitle"]["text"] == "Oct 1, 2025\u2009–\u2009Sep 30, 2026"
     assert layout["yaxis"]["title"]["text"] == "%"
     assert layout["xaxis"]["title"]["text"] == "Period"
     rects = [s for s in layout["shapes"] if s["type"] == "rect"]
