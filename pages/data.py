@@ -242,13 +242,19 @@ def _upload_section(api) -> None:
         _file_card(f, data, sha, p, api)
 
 
+@st.cache_data(max_entries=8, ttl=600, show_spinner=False)
+def _quality_report(url: str, version: str) -> list:
+    # keyed by store and data version: the report only changes when a load is added or removed
+    return common.optional("cxkpi.quality").report(common.engine())
+
+
 def _quality_section() -> None:
     quality = common.optional("cxkpi.quality")
     if quality is None or not hasattr(quality, "report"):
         return
     st.subheader(t("data.quality_heading"))
     try:
-        findings = quality.report(common.engine())
+        findings = _quality_report(store.normalize_url(store.default_url()), common.data_version())
     except Exception as e:  # the report is advice; a failing check must not take the Data page down
         st.warning(t("data.quality_failed", error=str(e)), icon=":material/warning:")
         return
@@ -335,7 +341,8 @@ def _demo_section() -> None:
             st.rerun()
 
 
-with common.page("data", "page.data.intro"):
+# controls=False: the period and filters do not apply to imports, so the sidebar does not offer them here
+with common.page("data", "page.data.intro", controls=False):
     api = _api()
     if api is None:
         st.info(t("data.no_importer"), icon=":material/hourglass_empty:")
