@@ -26,6 +26,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from cxkpi.metrics import Period, compute
 from cxkpi.metrics.revenue import cohort_retention, mrr_movements
 from cxkpi.store import CANONICAL, relink
 
@@ -277,3 +278,19 @@ def test_time_zone_and_currency_default_to_the_workspace_settings(engine: sa.Eng
     assert (df["mrr_start"].iloc[0], df["new"].iloc[0]) == (0.0, 50.0)
     assert df.attrs["timezone"] == "Europe/Berlin" and df.attrs["currency"] == "USD"
     assert cohort_retention(engine, JAN, JAN)["customers"].tolist() == [1]  # T, in Berlin's January
+
+
+def test_a_priced_trial_adds_no_mrr_until_the_paid_plan_starts(engine: sa.Engine) -> None:
+    # Stripe exports a trialing subscription with its price; metrics.md: trials add 0 to MRR.
+    _load(
+        engine,
+        [
+            _sub("t1", "T", 90, D(2025, 1, 10), status="trialing"),  # price 90, still in trial
+            _sub("p1", "P", 40, D(2025, 1, 3)),
+        ],
+    )
+    jan = mrr_movements(engine, JAN, JAN).iloc[0]
+    assert (jan["new"], jan["mrr_end"]) == (40.0, 40.0)  # P's 40 only; T's 90 is a trial → 0
+    assert jan["customers_end"] == 2  # but a trial makes T an active customer
+    mrr = compute(engine, "mrr", Period(JAN, dt.date(2025, 1, 31)))
+    assert mrr.value == jan["mrr_end"] == 40.0

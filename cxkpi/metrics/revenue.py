@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import sqlalchemy as sa
 
-from cxkpi.metrics.sql import active_at, monthly_amount
+from cxkpi.metrics.sql import active_at, mrr_amount
 from cxkpi.store.schema import accounts, subscriptions
 
 MOVEMENTS = ("new", "expansion", "contraction", "churned", "reactivation")
@@ -86,7 +86,7 @@ def _subscriptions(filters: Any, currency: str | None) -> sa.Subquery:
         customer.label("customer"),
         s.c.started_at,
         s.c.ended_at,
-        monthly_amount(s).label("monthly"),
+        mrr_amount(s).label("monthly"),  # trials add 0, as in the MRR metric
         s.c.currency,
     ).where(*conds)
     return q.subquery("subs")
@@ -110,7 +110,7 @@ def _check_currency(conn: sa.Connection, subs: sa.Subquery, currency: str | None
 def _customer_mrr_at(subs: sa.Subquery, instants: list[dt.datetime]) -> tuple[sa.FromClause, sa.CTE]:
     """(bounds, at_b): at_b has one row per customer active at a boundary, with its MRR there.
 
-    MRR at an instant = sum of monthly_amount over the customer's subscriptions active at that instant
+    MRR at an instant = sum of mrr_amount (the monthly amount; 0 during a trial) over the customer's subscriptions active at that instant
     (cxkpi.metrics.sql.active_at), clamped at 0 (a credit larger than the charges is no revenue) and
     rounded to the cent. A customer whose active subscriptions are all trials has a row with MRR 0: it is
     *active* (metrics.md) but not paying.
