@@ -161,3 +161,18 @@ def test_the_quality_report_shows_when_the_module_exists(app):  # noqa: F811
         assert "Data quality" not in texts(at)
     else:
         assert "Data quality" in [s.value for s in at.subheader]
+
+
+def test_an_xlsx_workbook_is_previewed_like_its_csv(bare_store, tmp_path):  # noqa: F811
+    import pandas as pd
+
+    csv = SHARED_FIXTURES / "salesforce_renewals.csv"
+    rows = pd.read_csv(csv, dtype=str, keep_default_na=False, skipfooter=0, engine="python", on_bad_lines="skip")
+    rows = rows[rows.iloc[:, 0].str.strip() != ""]  # the report's footer lines are not data
+    xlsx = tmp_path / "renewals.xlsx"
+    rows.to_excel(xlsx, index=False)
+    at = _upload(_open(new_app()), ("renewals.xlsx", xlsx.read_bytes(),
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    body = texts(at)
+    assert "Recognized as Salesforce" in body, body
+    assert "1 file(s) · 1 ready to load" in body
