@@ -28,9 +28,23 @@ def pg_server_url() -> Iterator[str]:
     server = PgServer()
     url = server.start()
     try:
+        _make_template(url)
         yield url
     finally:
         server.stop()
+
+
+PG_TEMPLATE = "cxkpi_template"
+
+
+def _make_template(server_url: str) -> None:
+    """A migrated, empty database that each test's database is copied from (faster than migrating each)."""
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f"CREATE DATABASE {PG_TEMPLATE}"))
+    admin.dispose()
+    eng = make_engine(server_url.rsplit("/", 1)[0] + "/" + PG_TEMPLATE)
+    eng.dispose()
 
 
 @pytest.fixture
@@ -38,8 +52,9 @@ def pg_url(pg_server_url: str) -> Iterator[str]:
     """A brand-new, empty database on the test server."""
     name = "t_" + uuid.uuid4().hex[:12]
     admin = sa.create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
+    template = "" if os.environ.get("CXKPI_TEST_PG_URL") else f" TEMPLATE {PG_TEMPLATE}"
     with admin.connect() as c:
-        c.execute(sa.text(f"CREATE DATABASE {name}"))
+        c.execute(sa.text(f"CREATE DATABASE {name}{template}"))
     url = pg_server_url.rsplit("/", 1)[0] + "/" + name
     yield url
     sa.create_engine(url).dispose()
