@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup setup-system lint format demo bench clean
+.PHONY: run test setup setup-system lint format demo bench lock clean
 
 run: setup  ## set up and start the dashboard on http://localhost:$(PORT)
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
@@ -14,7 +14,7 @@ test: setup-system setup lint  ## set up (venv, chromium, postgresql) and run th
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml scripts/bootstrap.sh
+$(VENV)/.installed: pyproject.toml requirements.lock scripts/bootstrap.sh
 	bash scripts/bootstrap.sh $(VENV)
 	@touch $@
 
@@ -32,6 +32,9 @@ demo: setup  ## load the demo workspace into data/cxkpi.duckdb
 
 bench: setup  ## speed ratios against raw DuckDB and pandas, measured in the same run
 	$(PY) bench/run.py
+
+lock:  ## re-pin every transitive dependency after changing pyproject.toml
+	uv pip compile -q pyproject.toml --extra dev -p 3.11 -o requirements.lock
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache
