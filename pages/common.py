@@ -196,7 +196,7 @@ def page(name: str, intro_key: str | None = None, controls: bool = True) -> Iter
 
 def demo_banner() -> None:
     with st.container(key="demo_banner"):
-        c1, c2 = st.columns([3, 1], vertical_alignment="center")
+        c1, c2 = st.columns([5, 2], vertical_alignment="center")  # room for the whole link text at 1280 px
         c1.info(t("demo.banner"), icon=":material/science:")
         c2.page_link("pages/data.py", label=t("demo.clear_hint"), icon=":material/delete_sweep:")
 
