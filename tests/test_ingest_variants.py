@@ -305,6 +305,8 @@ def test_ambiguous_dates_are_asked_then_answered(engine, shared_fixtures, dayfir
     data = to_csv(rows)
     p = preview(data, "sf.csv")
     assert [q.id for q in p.questions] == ["dayfirst"] and not p.ok
+    # the open question is asked once, not echoed as a warning on every row of that column
+    assert [x for x in p.problems if x.column == "Close Date" and x.row is not None] == []
     load_ok(engine, data, "sf.csv", dayfirst=dayfirst)
     from tests.test_ingest_fixtures import query
 

@@ -256,7 +256,10 @@ def preview(
     options["answers"] = {**(spec.get("answers") or {}), **(answers or {})}
     mapped = apply_source(src, raw, options)
     validate(mapped)
-    problems.extend(mapped.problems)
+    # Row-level complaints about a column whose question is still open (e.g. day-first dates) are only
+    # the echo of that question: show the question, not one warning per row.
+    open_cols = {q.column for q in mapped.questions if q.column}
+    problems.extend(p for p in mapped.problems if not (p.row is not None and p.column in open_cols))
     main = mapped.tables.get(src.table, pd.DataFrame())
     shown = main.drop(columns=[c for c in ("_column",) if c in main.columns]).head(SAMPLE_ROWS)
     prev = Preview(
