@@ -207,9 +207,10 @@ def counts_section() -> None:
     st.subheader(t("counts.heading"))
     if not any(counts.values()):
         st.info(t("counts.empty"), icon=":material/inbox:")
-    cols = st.columns(4)
-    for i, (name, n) in enumerate(counts.items()):
-        cols[i % 4].metric(t(f"table.{name}"), f"{n:,}")
+    items = list(counts.items())
+    for row in range(0, len(items), 4):  # row by row, so a phone stacks them in reading order
+        for col, (name, n) in zip(st.columns(4), items[row : row + 4], strict=False):
+            col.metric(t(f"table.{name}"), fmt.count(n))
 
 
 def counts_frame() -> pd.DataFrame:
