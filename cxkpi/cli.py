@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 
 from cxkpi.store.engine import DEFAULT_URL
@@ -104,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None and hasattr(signal, "SIGPIPE"):
+        # `cxkpi scorecard | head` should end quietly, like any Unix tool
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = build_parser().parse_args(argv)
     module, func = COMMANDS[args.command].split(":")
     return int(getattr(importlib.import_module(module), func)(args) or 0)

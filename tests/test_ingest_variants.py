@@ -409,3 +409,24 @@ def test_xlsx_sheet_choice(engine, shared_fixtures):
     wb.save(buf)
     rep = load_ok(engine, buf.getvalue(), "report.xlsx", sheet="Renewals")
     assert rep.counts["renewals"]["added"] == 25
+
+
+def test_a_short_google_form_with_answers_up_to_5_is_read_on_1_to_5():
+    # Two answers (5 and 2): the top answer 5 fixes the common 1–5 linear scale; no question asked.
+    data = (
+        b"Timestamp,Email Address,How satisfied were you with our support?\n"
+        b"2025/01/22 3:28:48 PM GMT+1,a@x.example,5\n"
+        b"2025/01/23 3:28:48 PM GMT+1,b@x.example,2\n"
+    )
+    p = preview(data, "gf.csv")
+    assert p.questions == [] and p.ok
+    assert list(p.rows["kind"]) == ["csat", "csat"]
+    assert list(p.rows["scale_min"]) == [1.0, 1.0] and list(p.rows["scale_max"]) == [5.0, 5.0]
+
+
+def test_an_open_kind_question_is_the_only_thing_reported():
+    # 'Overall satisfaction' in a general form tool could be customers or staff: ask, and say nothing else.
+    data = b"Timestamp,Overall satisfaction\n2025-01-22 15:28:48,4\n2025-01-23 15:28:48,5\n"
+    p = preview(data, "form.csv")
+    assert [q.id for q in p.questions] == ["kind:Overall satisfaction"]
+    assert [x for x in p.problems if x.severity == "error"] == []

@@ -464,7 +464,7 @@ def infer_scale(kind: str, text: str, vals: pd.Series) -> tuple[tuple[float, flo
     lo, hi = float(v.min()), float(v.max())
     if hi == 10:
         return (0.0 if lo == 0 else 1.0, 10.0), "highest answer is 10"
-    if hi in (5.0, 7.0) and lo >= 1 and len(v) >= 5:
+    if hi in (5.0, 7.0) and lo >= 1:  # a 1–5 or 1–7 scale is the only common one topping out there
         return (1.0, hi), f"highest answer is {hi:g}"
     return None, f"answers run {lo:g}–{hi:g}"
 

@@ -57,11 +57,11 @@ def _table(m: Mapped, table: str, df: pd.DataFrame) -> pd.DataFrame:
     # 1. required columns present in the mapping
     for col in REQUIRED[table]:
         if col not in df.columns:
-            if df.empty and m.problems.errors:
-                continue
+            if df.empty and (m.problems.errors or m.questions):
+                continue  # nothing mapped yet: the error or the open question already says why
             p.add("error", f"no column for {table}.{col}. Map it (a mapping file's [columns] {col} = \"<header>\") "
                   f"or use the cxkpi template for {table}.")
-    if p.errors and any(c not in df.columns for c in REQUIRED[table]):
+    if (p.errors or m.questions) and any(c not in df.columns for c in REQUIRED[table]):
         return df
     df = df.copy()
     # 2. mangled ids
