@@ -125,6 +125,8 @@ EN: dict[str, str] = {
     "trends.axis_time": "Period",
     "trends.interval": "95 % interval",
     "trends.acsi": "US average 74.4 (ACSI index, 0–100 score — not a top-2-box share)",
+    "trends.acsi_short": "ACSI US average 74.4 (index)",
+    "trends.acsi_note": "Dotted line: the ACSI US national customer-satisfaction index (74.4), a 0–100 score — not a top-2-box share like this CSAT, so compare with care.",
     "trends.band.excellent": "excellent ≥ 80",
     "trends.band.good": "good 60–80",
     "trends.band.poor": "poor < 60",

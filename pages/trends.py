@@ -108,7 +108,8 @@ def figure(key: str, label: str, unit: str, series, by: str, title: str, subtitl
     for b in bench:
         if b.kind == "line" and b.value is not None:
             fig.add_hline(y=b.value, line={"color": REFERENCE_LINE, "dash": "dot", "width": 1.5},
-                          annotation_text=t("trends.acsi") if b.id == "csat.acsi_us" else b.label,
+                          # short on the chart (phones), the full caveat in the caption under it
+                          annotation_text=t("trends.acsi_short") if b.id == "csat.acsi_us" else b.label,
                           annotation_position="bottom right", annotation_font={"size": 11, "color": REFERENCE_LINE})  # fmt: skip
     for goal_label, target in goals:
         fig.add_hline(y=target, line={"color": GOAL_LINE, "dash": "dash", "width": 1.5},
@@ -179,6 +180,8 @@ with common.page("trends") as v:
             goals = goal_targets(key, pstart, pend, metrics)
             fig = figure(key, label, unit, series, by, title, subtitle, bench, goals)
             st.plotly_chart(fig, key="trend_chart", config={"displaylogo": False})
+            if any(b.id == "csat.acsi_us" for b in bench):
+                st.caption(t("trends.acsi_note"))
             if bench:
                 st.caption(t("trends.benchmarks_from_settings"))
             with st.expander(t("trends.table")):

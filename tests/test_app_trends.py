@@ -43,7 +43,8 @@ def test_csat_chart_has_title_units_bands_acsi_line_and_ribbon(app):  # noqa: F8
     lines = [s for s in layout["shapes"] if s["type"] == "line"]
     assert [ln["y0"] for ln in lines] == [74.4]
     notes = [a["text"] for a in layout["annotations"]]
-    assert any("ACSI" in n and "not a top-2-box share" in n for n in notes)
+    assert "ACSI US average 74.4 (index)" in notes
+    assert any("ACSI" in c.value and "not a top-2-box share" in c.value for c in at.caption)
     names = [d.get("name") for d in spec["data"]]
     assert "95 % interval" in names and "CSAT" in names
     line = next(d for d in spec["data"] if d.get("name") == "CSAT")
