@@ -23,7 +23,7 @@ import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi import store
-from cxkpi.i18n import t
+from cxkpi.i18n import set_locale, t
 from cxkpi.store import schema
 from cxkpi.view import COMPARES, CSAT_MODES, FILTER_FIELDS, FRT_STATS, PRESETS, View, filter_choices
 
@@ -181,6 +181,7 @@ def page(name: str, intro_key: str | None = None, controls: bool = True) -> Iter
     _leave_pages_directory_mode()
     set_current_page(URL_PATHS.get(name, name))
     startup()
+    set_locale(workspace_language())
     v = sidebar_controls() if controls else view()
     share_slot = st.sidebar.container()
     if demo_loaded():
@@ -234,6 +235,17 @@ def today() -> dt.date:
         return dt.datetime.now(ZoneInfo(tz)).date()
     except Exception:  # an unknown zone name in settings: fall back to UTC rather than fail the page
         return dt.datetime.now(dt.UTC).date()
+
+
+def workspace_language() -> str:
+    """The workspace language (Settings): t() and every number/date format follow it."""
+    settings_mod = optional("cxkpi.settings")
+    if settings_mod is None:
+        return "en"
+    try:
+        return settings_mod.get_settings(engine()).language
+    except ValueError:  # invalid saved settings: the Settings page says so; pages stay readable
+        return "en"
 
 
 def workspace_timezone() -> str:

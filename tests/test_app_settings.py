@@ -114,3 +114,17 @@ def test_a_goal_shows_progress_on_the_scorecard(app, eng):  # noqa: F811
     bars = at.get("progress")
     assert len(bars) == 1
     assert "Goal" in bars[0].proto.text and "of the way" in bars[0].proto.text
+
+
+def test_the_workspace_language_drives_number_formats(app, eng):  # noqa: F811
+    # Italian has no catalogue yet (texts stay English) but numbers follow the locale: 1.234,5 and 12,3 %
+    s = settings.get_settings(eng)
+    import dataclasses
+
+    settings.save_settings(eng, dataclasses.replace(s, language="it"))
+    at = app(period="custom", **{"from": "2026-07-01", "to": "2026-09-30"})
+    at.run()
+    no_exception(at)
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["CSAT"].endswith("\xa0%") and "," in tiles["CSAT"]  # e.g. "86,9 %"
+    assert "." in tiles["MRR"] and tiles["MRR"].endswith("€") is False  # grouping with dots, still USD
