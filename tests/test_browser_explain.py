@@ -1,0 +1,140 @@
+"""In a real browser: /explain?metric=csat on the demo store shows the method card and the rows, the CSV download
+holds the denominator's rows, and another CSAT definition changes the value. Screenshots at 1280×800 and 390×844."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import browser
+from tests.browser import exceptions, screenshot, wait_ready
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADING = "How this number is computed"
+
+# Until app.py lists pages/explain.py, a server for this module adds it to st.navigation at interpreter start.
+SITECUSTOMIZE = """
+import streamlit as st
+
+_real_navigation = st.navigation
+
+
+def _navigation(pages, *a, **kw):
+    if isinstance(pages, list) and not any(getattr(p, "url_path", "") == "explain" for p in pages):
+        pages = [*pages, st.Page("pages/explain.py", title="How this number is computed", url_path="explain",
+                                 icon=":material/calculate:")]
+    return _real_navigation(pages, *a, **kw)
+
+
+st.navigation = _navigation
+"""
+
+
+@pytest.fixture(scope="module")
+def explain_server() -> Iterator[browser.Server]:
+    if "pages/explain.py" in (ROOT / "app.py").read_text():
+        yield browser.get_server()  # the shared server already has the page
+        return
+    hook = Path(tempfile.mkdtemp(prefix="cxkpi-explain-hook-"))
+    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hook), old]))
+    try:
+        server = browser.start_server()
+    finally:
+        if old is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = old
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def new_page(explain_server: browser.Server) -> Iterator:
+    b = browser.get_browser()
+    opened = []
+
+    def make(viewport: str = "desktop"):
+        ctx = b.new_context(
+            viewport=browser.VIEWPORTS[viewport], device_scale_factor=1, accept_downloads=True
+        )
+        opened.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    for ctx in opened:
+        with contextlib.suppress(Exception):
+            ctx.close()
+
+
+def metric_value(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
+    return box.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def open_explain(page, server: browser.Server, query: str = "metric=csat") -> None:
+    # a fresh server loads the demo on its first request: open the root first, then the deep link
+    page.goto(server.url)
+    wait_ready(page, "Scorecard")
+    page.goto(f"{server.url}/explain?{query}")
+    wait_ready(page, HEADING)
+    assert exceptions(page) == []
+
+
+def test_card_rows_download_and_another_definition(new_page, explain_server):
+    page = new_page("desktop")
+    open_explain(page, explain_server, "metric=csat&period=last_quarter")
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Share of satisfied customers" in body and "counted positive" in body
+    assert "The rows behind it" in body and "demo workspace" in body
+    denominator = int(metric_value(page, "Denominator").replace(",", ""))
+    assert denominator > 0
+    screenshot(page, "explain-desktop")
+
+    # the denominator tab's CSV holds a header and exactly the denominator's rows
+    page.get_by_role("tab", name="Denominator rows").click()
+    button = page.locator('[data-testid="stDownloadButton"] button').filter(visible=True).first
+    with page.expect_download(timeout=30_000) as info:
+        button.click()
+    data = Path(info.value.path()).read_text(encoding="utf-8")
+    records = list(csv.reader(io.StringIO(data)))
+    assert (
+        records[0][:2] == ["response_id", "system"] and "load_id" in records[0] and "load_file" in records[0]
+    )
+    assert len(records) - 1 == denominator
+
+    # another CSAT definition: mean instead of top-2-box
+    before = metric_value(page, "CSAT with this definition")
+    page.locator('[class*="st-key-x_opt_csat"] label').filter(has_text="Mean").first.click()
+    page.wait_for_function(
+        """([label, old]) => [...document.querySelectorAll('[data-testid=stMetric]')].some(
+             m => m.innerText.includes(label) && !m.innerText.includes(old))""",
+        arg=["CSAT with this definition", before],
+        timeout=60_000,
+    )
+    wait_ready(page)
+    after = metric_value(page, "CSAT with this definition")
+    assert after != before and metric_value(page, "CSAT now") == before
+    assert "No other metric changes." in page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_phone_layout(new_page, explain_server):
+    page = new_page("phone")
+    open_explain(page, explain_server, "metric=csat&period=last_quarter")
+    assert page.get_by_role("heading", name=HEADING).first.is_visible()
+    # nothing wider than the phone's screen (a cut-off table or equation would scroll the page sideways)
+    width = page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollWidth")
+    assert width <= 390
+    screenshot(page, "explain-phone")
