@@ -26,6 +26,8 @@ EXPLAIN_EN: dict[str, str] = {
     "explain.equation": "{numerator} ÷ {denominator}{factor} = {value}",
     "explain.times_100": " × 100",
     "explain.median_of": "Median of {n} values = {value}",
+    "explain.value_is_numerator": "Value = the numerator: {numerator}",
+    "explain.denominator_base": "The denominator ({denominator}) is the base of the per-customer or rate figure.",
     "explain.no_equation": "The value is not a plain ratio of these two; see the method below.",
     "explain.n": "n = {n}",
     "explain.interval": "95 % interval: {low} – {high}",

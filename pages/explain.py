@@ -124,6 +124,15 @@ def draw_card(card, key: str, label: str) -> None:
                    denominator=part(card.denominator, card.denominator_unit), factor=factor, value=value))
             + "**"
         )  # fmt: skip
+    elif (
+        card.numerator is not None and card.value == card.numerator
+    ):  # MRR, reopens: the value is the sum/count
+        st.markdown(
+            "**"
+            + md(t("explain.value_is_numerator", numerator=part(card.numerator, card.numerator_unit)))
+            + "**"
+        )
+        st.caption(t("explain.denominator_base", denominator=part(card.denominator, card.denominator_unit)))
     elif card.numerator is None and card.denominator is not None:
         st.markdown("**" + md(t("explain.median_of", n=fmt.count(card.denominator), value=value)) + "**")
     else:

@@ -116,3 +116,11 @@ def test_a_metric_without_data_says_why_and_links_to_the_data_page(app, demo_sto
     assert "Renewal rate is not available: no renewals due in the period" in page
     assert "Needs: Load a renewals export" in page
     assert any("data" in pl.proto.page for pl in at.get("page_link"))
+
+
+@pytest.mark.parametrize("key", list(metrics.REGISTRY))
+def test_every_metrics_card_draws(app, key):  # noqa: F811
+    at = open_explain(app, metric=key, **Q3)
+    page = texts(at)
+    assert metrics.REGISTRY[key].description[:40] in page
+    assert "The rows behind it" in page or "is not available" in page
