@@ -23,6 +23,7 @@ EXPLAIN_EN: dict[str, str] = {
     "explain.numerator": "Numerator",
     "explain.denominator": "Denominator",
     "explain.value": "Value",
+    "explain.median": "Median (no numerator)",
     "explain.equation": "{numerator} ÷ {denominator}{factor} = {value}",
     "explain.times_100": " × 100",
     "explain.median_of": "Median of {n} values = {value}",

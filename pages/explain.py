@@ -71,7 +71,13 @@ def rows_for_display(df: pd.DataFrame) -> pd.DataFrame:
         if anchor:
             cols.remove("load_file")
             cols.insert(cols.index(anchor) + 1, "load_file")
-    out = df[cols].astype(object)
+    out = df[cols].copy()
+    for c in out.columns:
+        if pd.api.types.is_float_dtype(
+            out[c]
+        ):  # 132.566666666 -> 132.567 on screen; the CSV keeps every digit
+            out[c] = [f"{x:.6g}" if pd.notna(x) else "" for x in out[c]]
+    out = out.astype(object)
     return out.where(out.notna(), "").astype(str)
 
 
@@ -113,7 +119,10 @@ def draw_card(card, key: str, label: str) -> None:
     value = fmt.value(card.value, card.unit)
     with st.container(key="explain_calc"):
         c1, c2, c3 = st.columns(3)
-        c1.metric(t("explain.numerator"), part(card.numerator, card.numerator_unit))
+        if card.numerator is None:  # a median has no numerator: the middle of the listed values
+            c1.metric(t("explain.median"), value)
+        else:
+            c1.metric(t("explain.numerator"), part(card.numerator, card.numerator_unit))
         c2.metric(t("explain.denominator"), part(card.denominator, card.denominator_unit))
         c3.metric(t("explain.value"), value)
     if card.factor is not None:
