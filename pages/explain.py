@@ -278,11 +278,17 @@ def draw_try(card, key: str, label: str, v, start: dt.date, end: dt.date, filter
         save_default(changes)
 
 
+# Read before common.page(): it rewrites the URL from the session's view, and a link from a Scorecard tile
+# (st.page_link with query_params) arrives in a session whose view already has another metric.
+_url_metric = st.query_params.get("metric")
+
 with common.page("explain", "explain.intro") as v:
     if metrics is None or method is None:
         st.info(t("explain.no_metrics"), icon=":material/hourglass_empty:")
     else:
         keys = list(metrics.REGISTRY)
+        if _url_metric in metrics.REGISTRY and _url_metric != common.view().metric:
+            common.set_view(common.view().with_(metric=_url_metric))
         st.selectbox(t("explain.metric"), keys, format_func=lambda k: common.metric_label(k, metrics.REGISTRY[k].label),
                      **common.bind("w_explain_metric", "metric"))  # fmt: skip
         v = common.view()

@@ -124,3 +124,14 @@ def test_every_metrics_card_draws(app, key):  # noqa: F811
     page = texts(at)
     assert metrics.REGISTRY[key].description[:40] in page
     assert "The rows behind it" in page or "is not available" in page
+
+
+def test_a_link_with_metric_opens_that_metric_in_a_running_session(app):  # noqa: F811
+    """A Scorecard tile links here with query_params; the session's view already exists (metric csat)."""
+    at = app(**Q3)
+    at.run()
+    at.query_params["metric"] = "frt"
+    at.switch_page("pages/explain.py").run()
+    no_exception(at)
+    assert at.selectbox(key="w_explain_metric").value == "frt"
+    assert "Hours from a ticket's creation to the first agent reply" in texts(at)
