@@ -20,6 +20,7 @@ PAGES = [
     st.Page("pages/revenue.py", title=t("nav.revenue"), icon=":material/payments:", url_path="revenue"),
     st.Page("pages/data.py", title=t("nav.data"), icon=":material/database:", url_path="data"),
     st.Page("pages/settings.py", title=t("nav.settings"), icon=":material/settings:", url_path="settings"),
+    st.Page("pages/explain.py", title=t("nav.explain"), icon=":material/calculate:", url_path="explain"),
 ]
 
 # Each page draws its own sidebar controls and header through pages.common.page(), so a page reached

@@ -96,6 +96,7 @@ EN: dict[str, str] = {
     "scorecard.needs_export": "Needs: {source}",
     "scorecard.import_link": "Import on the Data page",
     "scorecard.n": "n = {n}",
+    "scorecard.how_computed": "How this number is computed",
     "scorecard.small_sample": "small sample",
     "scorecard.small_sample_help": "Fewer than 30 responses: read this number with care.",
     "scorecard.significant": "significant",
@@ -262,8 +263,9 @@ def _install_page_catalogues() -> None:
     import contextlib
     import importlib
 
-    with contextlib.suppress(ImportError):  # not written yet
-        importlib.import_module("cxkpi.i18n_pages")
+    for module in ("cxkpi.i18n_pages", "cxkpi.i18n_explain"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
 
 
 _install_page_catalogues()

@@ -167,6 +167,7 @@ URL_PATHS = {
     "revenue": "revenue",
     "data": "data",
     "settings": "settings",
+    "explain": "explain",
 }
 
 

@@ -87,6 +87,12 @@ def goal_line(goal, res, metrics) -> None:
     st.progress(max(0.0, min(1.0, gp.progress)), text=t("scorecard.goal", target=target, progress=fmt.percent(gp.progress * 100, 0)))
 
 
+def explain_link(key: str) -> None:
+    """The method card and the rows behind this number, for the same view."""
+    st.page_link("pages/explain.py", label=t("scorecard.how_computed"), icon=":material/calculate:",
+                 query_params={**common.view().to_query(), "metric": key})
+
+
 def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.delta_generator.DeltaGenerator:
     """Draw one tile; returns the placeholder its sparkline goes into."""
     m = metrics.REGISTRY[key]
@@ -105,6 +111,7 @@ def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.del
                 st.page_link("pages/data.py", label=t("scorecard.import_link"), icon=":material/upload_file:")
             else:
                 st.caption(reason)
+            explain_link(key)
             return st.empty()
         delta, arrow, colour, desc, sig = change_text(res, prev, compare_label, metrics, m.higher_is_better)
         st.metric(
@@ -134,6 +141,7 @@ def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.del
         spark = st.empty()
         for goal in common.goals_for(key):
             goal_line(goal, res, metrics)
+        explain_link(key)
         return spark
 
 

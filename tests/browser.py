@@ -48,6 +48,7 @@ PAGES = {
     "revenue": "Revenue & retention",
     "data": "Data",
     "settings": "Settings",
+    "explain": "How this number is computed",
 }
 
 

@@ -9,7 +9,7 @@ from tests.browser import PAGES, exceptions, page_factory, screenshot, server, w
 pytestmark = pytest.mark.browser
 
 
-NAV = ["Scorecard", "Trends", "Support", "Voice of customer", "Revenue & retention", "Data", "Settings"]
+NAV = ["Scorecard", "Trends", "Support", "Voice of customer", "Revenue & retention", "Data", "Settings", "How this number is computed"]
 
 
 def nav_titles(page) -> list[str]:
