@@ -2,6 +2,7 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+WORKERS ?= 2  # pytest-xdist workers; each gets its own PostgreSQL and streamlit server
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test setup setup-system lint format demo bench lock clean
@@ -10,7 +11,7 @@ run: setup  ## set up and start the dashboard on http://localhost:$(PORT)
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: setup-system setup lint  ## set up (venv, chromium, postgresql) and run the whole test suite
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(WORKERS) --durations=15
 
 setup: $(VENV)/.installed
 
