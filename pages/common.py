@@ -505,3 +505,42 @@ def goals_for(key: str) -> list:
     if goals is None:
         return []
     return goals.list_goals(engine(), key)
+
+
+# ---------------------------------------------------------------------------------- shared by the pages
+
+
+def st_delta(text: str | None) -> str | None:
+    """A formatted change for st.metric.
+
+    cxkpi.formatting writes a true minus sign; st.metric reads the direction from a leading ASCII "-".
+    """
+    return None if text is None or text == fmt.DASH else text.replace("\u2212", "-", 1)
+
+
+def titled(fig, title: str, legend_rows: int = 0):
+    """Title wrapped to phone width (plotly does not wrap), legend rows kept clear of it, above the plot."""
+    words, lines, cur = title.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > 44:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    top = 34 + 22 * len(lines) + 22 * legend_rows
+    fig.update_layout(
+        title=dict(text="<br>".join(lines), y=1.0, yref="container", yanchor="top", pad=dict(t=14)),
+        margin=dict(l=10, r=10, t=top, b=10),
+    )  # fmt: skip
+    if legend_rows:
+        fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=11)))
+    return fig
+
+
+@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
+def cached_scorecard(url: str, version: str, period, filters, options: dict, keys: tuple[str, ...]) -> dict:
+    """Some metrics for a page, cached by store and data version; `keys` is part of the cache key."""
+    from cxkpi.metrics import scorecard
+
+    return scorecard(engine(), period, filters, options, keys=list(keys))

@@ -39,40 +39,6 @@ def _trend_start(start: dt.date, end: dt.date) -> dt.date:
     return min(_months_back(end.replace(day=1), TREND_MONTHS - 1), start.replace(day=1))
 
 
-def _st_delta(text: str | None) -> str | None:
-    # cxkpi.formatting writes a true minus sign; st.metric reads the direction from a leading ASCII "-".
-    return None if text is None or text == fmt.DASH else text.replace("\u2212", "-", 1)
-
-def _titled(fig: go.Figure, title: str, legend_rows: int = 0) -> go.Figure:
-    """Title wrapped to phone width (plotly does not wrap), legend rows kept clear of it, above the plot."""
-    words, lines, cur = title.split(), [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > 44:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    lines.append(cur)
-    top = 34 + 22 * len(lines) + 22 * legend_rows
-    fig.update_layout(
-        title=dict(text="<br>".join(lines), y=1.0, yref="container", yanchor="top", pad=dict(t=14)),
-        margin=dict(l=10, r=10, t=top, b=10),
-    )  # fmt: skip
-    if legend_rows:
-        fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=11)))
-    return fig
-
-
-
-@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
-def _scorecard(url: str, version: str, period, filters, options: dict, keys: tuple[str, ...]) -> dict:
-    # keys is an argument, not read from a global: pages run as one module name, so two pages' cached
-    # functions with the same source would share cache entries.
-    from cxkpi.metrics import scorecard
-
-    return scorecard(common.engine(), period, filters, options, keys=list(keys))
-
-
 @st.cache_data(max_entries=32, ttl=600, show_spinner=False)
 def _movements(url: str, version: str, first: dt.date, last: dt.date, filters, currency: str | None) -> pd.DataFrame:
     from cxkpi.metrics.revenue import mrr_movements
@@ -102,7 +68,7 @@ def _kpi(col, res, previous, currency: str) -> None:
         return
     delta = None
     if previous is not None and previous.value is not None:
-        delta = _st_delta(fmt.delta(res.value - previous.value, res.unit, currency))
+        delta = common.st_delta(fmt.delta(res.value - previous.value, res.unit, currency))
     lower_better = res.key in ("churn_rate", "crc")
     col.metric(res.label, fmt.value(res.value, res.unit, currency), delta,
                delta_color="inverse" if lower_better else "normal", help=res.definition, border=True)  # fmt: skip
@@ -130,7 +96,7 @@ def _mrr_fig(mov: pd.DataFrame, currency: str) -> go.Figure:
         text=[fmt.money(x, currency) for x in mov["mrr_end"]], hovertemplate="%{x}: %{text}<extra>MRR</extra>",
     ))  # fmt: skip
     fig.update_layout(height=360, yaxis=dict(title=fmt.axis_title("currency", currency), rangemode="tozero"))
-    return _titled(fig, t("revenue.mrr_title", currency=currency))
+    return common.titled(fig, t("revenue.mrr_title", currency=currency))
 
 
 def _waterfall(start_mrr: float, moves: dict[str, float], end_mrr: float, currency: str, title: str) -> go.Figure:
@@ -153,7 +119,7 @@ def _waterfall(start_mrr: float, moves: dict[str, float], end_mrr: float, curren
         xaxis=dict(title=fmt.axis_title("currency", currency), range=[lo * 0.9, hi * 1.05]),
         yaxis=dict(autorange="reversed", automargin=True),
     )  # fmt: skip
-    return _titled(fig, title)
+    return common.titled(fig, title)
 
 
 def _churn_fig(mov: pd.DataFrame) -> go.Figure:
@@ -169,7 +135,7 @@ def _churn_fig(mov: pd.DataFrame) -> go.Figure:
         height=380,
         yaxis=dict(title=t("revenue.axis_churn"), rangemode="tozero", ticksuffix=" %"),
     )  # fmt: skip
-    return _titled(fig, t("revenue.churn_title"), legend_rows=1)
+    return common.titled(fig, t("revenue.churn_title"), legend_rows=1)
 
 
 def _cohort_fig(coh: pd.DataFrame, basis: str) -> go.Figure:
@@ -186,7 +152,7 @@ def _cohort_fig(coh: pd.DataFrame, basis: str) -> go.Figure:
         height=150 + 28 * len(coh),
         xaxis=dict(title=t("revenue.axis_months_since"), side="bottom"), yaxis=dict(autorange="reversed"),
     )  # fmt: skip
-    return _titled(fig, t(f"revenue.cohort_title_{basis}"))
+    return common.titled(fig, t(f"revenue.cohort_title_{basis}"))
 
 
 with common.page("revenue", "page.revenue.intro") as v:
@@ -204,8 +170,8 @@ with common.page("revenue", "page.revenue.intro") as v:
     if v.channel:
         st.caption(t("pages.not_applied", filters=t("filter.channel")))
 
-    res = _scorecard(url, version, period, filters, options, KPIS)
-    prev = _scorecard(url, version, metrics.Period(*cmp_period), filters, options, KPIS) if cmp_period else {}
+    res = common.cached_scorecard(url, version, period, filters, options, KPIS)
+    prev = common.cached_scorecard(url, version, metrics.Period(*cmp_period), filters, options, KPIS) if cmp_period else {}
     currency = res["mrr"].unit if res["mrr"].unit not in ("currency", "") else "USD"
     row1 = st.columns(3)
     row2 = st.columns(3)

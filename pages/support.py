@@ -36,15 +36,6 @@ def _trend_start(start: dt.date, end: dt.date) -> dt.date:
 
 
 @st.cache_data(max_entries=64, ttl=600, show_spinner=False)
-def _scorecard(url: str, version: str, period, filters, options: dict, keys: tuple[str, ...]) -> dict:
-    # keys is an argument, not read from a global: pages run as one module name, so two pages' cached
-    # functions with the same source would share cache entries.
-    from cxkpi.metrics import scorecard
-
-    return scorecard(common.engine(), period, filters, options, keys=list(keys))
-
-
-@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
 def _frt(url: str, version: str, period, filters, options: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     from cxkpi import support
 
@@ -71,31 +62,6 @@ def _import_hint(what: str) -> None:
     st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
 
 
-def _st_delta(text: str | None) -> str | None:
-    # cxkpi.formatting writes a true minus sign; st.metric reads the direction from a leading ASCII "-".
-    return None if text is None or text == fmt.DASH else text.replace("\u2212", "-", 1)
-
-def _titled(fig: go.Figure, title: str, legend_rows: int = 0) -> go.Figure:
-    """Title wrapped to phone width (plotly does not wrap), legend rows kept clear of it, above the plot."""
-    words, lines, cur = title.split(), [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > 44:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    lines.append(cur)
-    top = 34 + 22 * len(lines) + 22 * legend_rows
-    fig.update_layout(
-        title=dict(text="<br>".join(lines), y=1.0, yref="container", yanchor="top", pad=dict(t=14)),
-        margin=dict(l=10, r=10, t=top, b=10),
-    )  # fmt: skip
-    if legend_rows:
-        fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=11)))
-    return fig
-
-
-
 def _duration(hours: float | None) -> str:
     """Hours below one read better as minutes (chat and phone reply in seconds to minutes)."""
     if hours is None or pd.isna(hours):
@@ -111,7 +77,7 @@ def _kpi(col, res, previous, label: str) -> None:
         return
     delta = None
     if previous is not None and previous.value is not None:
-        delta = _st_delta(fmt.delta(res.value - previous.value, res.unit))
+        delta = common.st_delta(fmt.delta(res.value - previous.value, res.unit))
     if res.key == "ticket_reopens":
         value = fmt.count(res.value)
         help_ = t("support.reopens_help", events=fmt.count(res.extra.get("events")), n=fmt.count(res.n))
@@ -144,7 +110,7 @@ def _frt_box(dist: pd.DataFrame) -> go.Figure:
     ticks = [1 / 60, 5 / 60, 0.25, 1, 4, 12, 24, 48, 168]
     labels = [f"{fmt.count(x * 60)} min" if x < 1 else f"{fmt.count(x)} h" for x in ticks]
     fig.update_yaxes(type="log", tickvals=ticks, ticktext=labels)
-    return _titled(fig, t("support.frt_box_title"))
+    return common.titled(fig, t("support.frt_box_title"))
 
 
 def _frt_hist(hist: pd.DataFrame) -> go.Figure:
@@ -163,7 +129,7 @@ def _frt_hist(hist: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         barmode="group", yaxis_title=t("support.axis_share"), height=400,
     )  # fmt: skip
-    return _titled(fig, t("support.frt_hist_title"), legend_rows=2)
+    return common.titled(fig, t("support.frt_hist_title"), legend_rows=2)
 
 
 def _reopen_fig(points: list) -> go.Figure:
@@ -183,7 +149,7 @@ def _reopen_fig(points: list) -> go.Figure:
         yaxis2=dict(title=t("support.axis_rate"), overlaying="y", side="right", rangemode="tozero", showgrid=False,
                     tickformat=".0f", ticksuffix=" %"),
     )  # fmt: skip
-    return _titled(fig, t("support.reopens_title"), legend_rows=1)
+    return common.titled(fig, t("support.reopens_title"), legend_rows=1)
 
 
 with common.page("support", "page.support.intro") as v:
@@ -201,8 +167,8 @@ with common.page("support", "page.support.intro") as v:
     if common.row_counts().get("tickets", 0) == 0:
         _import_hint(t("support.what_tickets"))
     else:
-        res = _scorecard(url, version, period, filters, options, KPIS)
-        prev = _scorecard(url, version, metrics.Period(*cmp_period), filters, options, KPIS) if cmp_period else {}
+        res = common.cached_scorecard(url, version, period, filters, options, KPIS)
+        prev = common.cached_scorecard(url, version, metrics.Period(*cmp_period), filters, options, KPIS) if cmp_period else {}
         labels = {
             "frt": t("support.kpi_frt_median") if v.frt_stat == "median" else t("support.kpi_frt_mean"),
             "aht": t("support.kpi_aht"),

@@ -37,40 +37,6 @@ def _trend_start(start: dt.date, end: dt.date) -> dt.date:
     return min(dt.date(first.year + y, m + 1, 1), start)
 
 
-def _st_delta(text: str | None) -> str | None:
-    # cxkpi.formatting writes a true minus sign; st.metric reads the direction from a leading ASCII "-".
-    return None if text is None or text == fmt.DASH else text.replace("\u2212", "-", 1)
-
-def _titled(fig: go.Figure, title: str, legend_rows: int = 0) -> go.Figure:
-    """Title wrapped to phone width (plotly does not wrap), legend rows kept clear of it, above the plot."""
-    words, lines, cur = title.split(), [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > 44:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    lines.append(cur)
-    top = 34 + 22 * len(lines) + 22 * legend_rows
-    fig.update_layout(
-        title=dict(text="<br>".join(lines), y=1.0, yref="container", yanchor="top", pad=dict(t=14)),
-        margin=dict(l=10, r=10, t=top, b=10),
-    )  # fmt: skip
-    if legend_rows:
-        fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, font=dict(size=11)))
-    return fig
-
-
-
-@st.cache_data(max_entries=64, ttl=600, show_spinner=False)
-def _scorecard(url: str, version: str, period, filters, options: dict, keys: tuple[str, ...]) -> dict:
-    # keys is an argument, not read from a global: pages run as one module name, so two pages' cached
-    # functions with the same source would share cache entries.
-    from cxkpi.metrics import scorecard
-
-    return scorecard(common.engine(), period, filters, options, keys=list(keys))
-
-
 @st.cache_data(max_entries=64, ttl=600, show_spinner=False)
 def _nps_trend(url: str, version: str, start: dt.date, end: dt.date, filters, options: dict) -> list:
     from cxkpi.metrics import trend
@@ -106,7 +72,7 @@ def _kpi(col, res, previous) -> None:
         return
     delta = None
     if previous is not None and previous.value is not None:
-        delta = _st_delta(fmt.delta(res.value - previous.value, res.unit))
+        delta = common.st_delta(fmt.delta(res.value - previous.value, res.unit))
     col.metric(res.label, fmt.value(res.value, res.unit), delta, help=f"{res.definition}", border=True)
     col.caption(t("voice.n", n=fmt.count(res.n)))
 
@@ -136,7 +102,7 @@ def _nps_fig(points: list) -> go.Figure:
         yaxis=dict(title=t("voice.axis_share"), range=[0, 100], ticksuffix=" %"),
         yaxis2=dict(title=t("voice.axis_nps"), overlaying="y", side="right", range=[-100, 100], showgrid=False),
     )  # fmt: skip
-    return _titled(fig, t("voice.nps_title"), legend_rows=3)
+    return common.titled(fig, t("voice.nps_title"), legend_rows=3)
 
 
 def _dist_fig(dist: pd.DataFrame, kind: str, title: str) -> go.Figure:
@@ -158,7 +124,7 @@ def _dist_fig(dist: pd.DataFrame, kind: str, title: str) -> go.Figure:
                                                                     ticksuffix=" %"),
         showlegend=True,
     )  # fmt: skip
-    return _titled(fig, title, legend_rows=1)
+    return common.titled(fig, title, legend_rows=1)
 
 
 def _reasons_fig(part: pd.DataFrame, title: str, color: str) -> go.Figure:
@@ -172,7 +138,7 @@ def _reasons_fig(part: pd.DataFrame, title: str, color: str) -> go.Figure:
                       xaxis=dict(title=t("voice.axis_customers"), rangemode="tozero", tickformat="d",
                                  dtick=max(1, -(-int(part["count"].max()) // 5))),
                       yaxis=dict(automargin=True))
-    return _titled(fig, title)
+    return common.titled(fig, title)
 
 
 def _score_text(row) -> str:
@@ -200,8 +166,8 @@ with common.page("voice", "page.voice.intro") as v:
         st.info(t("voice.empty"), icon=":material/upload_file:")
         st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
     else:
-        res = _scorecard(url, version, period, filters, options, KPIS)
-        prev = _scorecard(url, version, metrics.Period(*cmp_period), filters, options, KPIS) if cmp_period else {}
+        res = common.cached_scorecard(url, version, period, filters, options, KPIS)
+        prev = common.cached_scorecard(url, version, metrics.Period(*cmp_period), filters, options, KPIS) if cmp_period else {}
         for col, key in zip(st.columns(3), KPIS, strict=True):
             _kpi(col, res[key], prev.get(key))
 
