@@ -194,6 +194,7 @@ PAGES_EN: dict[str, str] = {
     "data.severity.info": "info",
     "data.report_rejected": "{name} was not loaded: {n} error(s). Nothing in the store changed.",
     "data.report_already": "{name} was already loaded (load #{load_id}); nothing changed.",
+    "data.report_quality": "Data quality, load #{load_id}: {title}. {detail} What to do: {fix}",
     "data.report_loaded": "{name} loaded as load #{load_id}: {added} rows added, {updated} updated, {unchanged} unchanged, {rejected} left out.",
     "data.quality_heading": "Data quality",
     "data.quality_none": "No data-quality findings: nothing in the store makes a number wrong or unavailable.",

@@ -216,7 +216,22 @@ def _reports() -> None:
             st.success(t("data.report_loaded", name=rep.file_name, load_id=rep.load_id, added=fmt.count(rep.rows_added),
                          updated=fmt.count(rep.rows_updated), unchanged=fmt.count(rep.rows_unchanged),
                          rejected=fmt.count(rep.rows_rejected)), icon=":material/task_alt:")  # fmt: skip
+            for fnd in _load_findings(rep.load_id):
+                st.warning(t("data.report_quality", load_id=rep.load_id, title=fnd.title, detail=fnd.detail,
+                             fix=fnd.fix), icon=":material/rule:")  # fmt: skip
     reps.clear()
+
+
+def _load_findings(load_id: int | None) -> list:
+    """What the data-quality report says about one fresh load (errors and warnings; info stays below)."""
+    quality = common.optional("cxkpi.quality")
+    if quality is None or load_id is None:
+        return []
+    try:
+        found = quality.findings_for_load(common.engine(), load_id)
+    except Exception:  # advice only: a failing check must not hide the load report
+        return []
+    return [f for f in found if f.severity in ("error", "warning")]
 
 
 def _upload_section(api) -> None:

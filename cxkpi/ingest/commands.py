@@ -36,6 +36,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             return 2
     dayfirst = {"yes": True, "no": False}.get(args.dayfirst)
     reports: list[LoadReport] = []
+    quality: dict[int, list] = {}  # load id -> findings right after that load, before the next file
     for name in args.files:
         path = Path(name)
         try:
@@ -54,16 +55,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                              source_label=p.source_label)
         else:
             rep = commit(engine, p)
+            if not rep.rejected and rep.load_id is not None:
+                quality[rep.load_id] = _quality_of(engine, rep.load_id)
             if not rep.rejected and spec and spec.get("columns") and p.read_info.get("header"):
                 save_mapping(engine, str(spec.get("name", "mapping")), p.read_info["header"],
                              p._mapped.source.table if p._mapped else spec["table"], spec)
         reports.append(rep)
     if args.format == "json":
-        _out(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2, default=str))
+        _out(json.dumps([{**r.to_dict(), "quality": [f.to_dict() for f in quality.get(r.load_id, [])]}
+                         for r in reports], ensure_ascii=False, indent=2, default=str))
     else:
         for r in reports:
             _print_report(r, mapping_used=bool(spec))
+            for f in quality.get(r.load_id, []):
+                _out(f"  data quality ({f.severity}): {f.title}. {f.detail} Fix: {f.fix}")
     return 1 if any(r.rejected for r in reports) else 0
+
+
+def _quality_of(engine: Any, load_id: int) -> list:
+    """Errors and warnings the data-quality report finds in one fresh load (after it is stored)."""
+    from cxkpi.quality import findings_for_load
+
+    return [f for f in findings_for_load(engine, load_id) if f.severity in ("error", "warning")]
 
 
 def _print_report(r: Any, mapping_used: bool) -> None:
