@@ -81,13 +81,14 @@ class Server:
             return ""
 
 
-def start_server(timeout: float = 60.0) -> Server:
+def start_server(timeout: float = 60.0, store_url: str | None = None) -> Server:
+    """A real `streamlit run app.py` on a free port; its own new store unless `store_url` is given."""
     workdir = Path(tempfile.mkdtemp(prefix="cxkpi-browser-"))
     port = free_port()
     log = workdir / "streamlit.log"
     env = {
         **os.environ,
-        "CXKPI_DB": f"duckdb:///{workdir / 'store.duckdb'}",
+        "CXKPI_DB": store_url or f"duckdb:///{workdir / 'store.duckdb'}",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
     }
     cmd = [

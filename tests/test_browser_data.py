@@ -4,14 +4,9 @@ period on the same store. Screenshots of the Data page with its previews, at 128
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,9 +19,9 @@ from tests.browser import (
     VIEWPORTS,
     Server,
     exceptions,
-    free_port,
     get_browser,
     screenshot,
+    start_server,
     wait_ready,
 )
 from tests.conftest import SHARED_FIXTURES
@@ -35,28 +30,6 @@ pytestmark = pytest.mark.browser
 
 FILES = ("zendesk_tickets.csv", "qualtrics_csat.csv")
 FROM, TO = "2025-01-01", "2025-12-31"  # the fixtures' year
-
-
-def _start(store_url: str, timeout: float = 60.0) -> Server:
-    """A streamlit server of this module's own, on a store whose demo was cleared (so none is loaded)."""
-    workdir = Path(tempfile.mkdtemp(prefix="cxkpi-browser-data-"))
-    port, log = free_port(), workdir / "streamlit.log"
-    env = {**os.environ, "CXKPI_DB": store_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [str(Path(sys.executable).parent / "streamlit"), "run", "app.py", "--server.port", str(port),
-           "--server.headless", "true", "--server.fileWatcherType", "none"]  # fmt: skip
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
-    server = Server(url=f"http://127.0.0.1:{port}", proc=proc, log=log, workdir=workdir)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{server.log_tail()}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(server.url + "/_stcore/health", timeout=2) as r:
-            if r.status == 200:
-                return server
-        time.sleep(0.3)
-    server.stop()
-    raise RuntimeError(f"streamlit did not answer within {timeout}s:\n{server.log_tail()}")
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +43,7 @@ def bare_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serv
     with eng.begin() as conn:  # the marker the app leaves when a user clears the demo
         conn.execute(sa.insert(settings).values(key="app.demo_cleared", value=json.dumps(True)))
     eng.dispose()
-    server = _start(url)
+    server = start_server(store_url=url)  # a store whose demo was cleared, so none is loaded
     try:
         yield server, url
     finally:
