@@ -14,6 +14,7 @@ import importlib
 import json
 from collections.abc import Iterator
 from types import ModuleType
+from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -544,3 +545,25 @@ def cached_scorecard(url: str, version: str, period, filters, options: dict, key
     from cxkpi.metrics import scorecard
 
     return scorecard(engine(), period, filters, options, keys=list(keys))
+
+
+class MetricScope(NamedTuple):
+    metrics: ModuleType
+    period: Any  # cxkpi.metrics.Period
+    cmp_period: tuple[dt.date, dt.date] | None
+    filters: Any  # cxkpi.metrics.Filters
+    options: dict
+    url: str
+    version: str
+
+
+def metric_scope(v: View) -> MetricScope:
+    """What an analysis page computes for: the engine module, the view's period, comparison, filters and
+    options, and the store URL + data version its caches are keyed by. Stops the page if there is no engine."""
+    metrics = optional("cxkpi.metrics")
+    if metrics is None:
+        st.info(t("trends.no_engine"), icon=":material/hourglass_empty:")
+        st.stop()
+    (start, end), cmp_period = period_and_compare(v)
+    return MetricScope(metrics, metrics.Period(start, end), cmp_period, metrics.Filters(**v.filters()),
+                       v.options(), store_url(), data_version())

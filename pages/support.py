@@ -13,8 +13,7 @@ import streamlit as st
 from cxkpi import formatting as fmt
 from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
-    store,
-)
+    )
 from cxkpi.i18n import t
 from cxkpi.palette import metric_color, series_color, with_alpha
 from pages import common
@@ -22,9 +21,6 @@ from pages import common
 TREND_MONTHS = 12
 KPIS = ("frt", "aht", "fcr", "ticket_reopens")
 
-
-def _url() -> str:
-    return store.normalize_url(store.default_url())
 
 
 def _trend_start(start: dt.date, end: dt.date) -> dt.date:
@@ -153,15 +149,8 @@ def _reopen_fig(points: list) -> go.Figure:
 
 
 with common.page("support", "page.support.intro") as v:
-    metrics = common.optional("cxkpi.metrics")
-    if metrics is None:
-        st.info(t("trends.no_engine"), icon=":material/hourglass_empty:")
-        st.stop()
-    (start, end), cmp_period = common.period_and_compare(v)
-    period = metrics.Period(start, end)
-    filters = metrics.Filters(**v.filters())
-    options = v.options()
-    url, version = _url(), common.data_version()
+    metrics, period, cmp_period, filters, options, url, version = common.metric_scope(v)
+    start, end = period.start, period.end
     st.caption(t("support.scope", period=fmt.period(start, end)))
 
     if common.row_counts().get("tickets", 0) == 0:

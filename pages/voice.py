@@ -13,8 +13,7 @@ import streamlit as st
 from cxkpi import formatting as fmt
 from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
-    store,
-)
+    )
 from cxkpi.i18n import t
 from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
 from pages import common
@@ -25,9 +24,6 @@ NPS_GROUPS = (("detractors", BAND_COLORS["poor"]), ("passives", "#B0B7C0"), ("pr
 COMMENT_KINDS = ("", "csat", "ces", "nps", "esat")
 PLOT = {"displayModeBar": False}
 
-
-def _url() -> str:
-    return store.normalize_url(store.default_url())
 
 
 def _trend_start(start: dt.date, end: dt.date) -> dt.date:
@@ -150,15 +146,8 @@ def _score_text(row) -> str:
 
 
 with common.page("voice", "page.voice.intro") as v:
-    metrics = common.optional("cxkpi.metrics")
-    if metrics is None:
-        st.info(t("trends.no_engine"), icon=":material/hourglass_empty:")
-        st.stop()
-    (start, end), cmp_period = common.period_and_compare(v)
-    period = metrics.Period(start, end)
-    filters = metrics.Filters(**v.filters())
-    options = v.options()
-    url, version = _url(), common.data_version()
+    metrics, period, cmp_period, filters, options, url, version = common.metric_scope(v)
+    start, end = period.start, period.end
     counts = common.row_counts()
     st.caption(t("voice.scope", period=fmt.period(start, end)))
 
