@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from cxkpi.store import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
+# Sample exports of each tool (fictional data) kept with the tests, so a fresh clone runs the suite alone.
+SAMPLE_EXPORTS = Path(__file__).resolve().parent / "fixtures"
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -84,6 +85,6 @@ def engine(store_url: str) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture
-def shared_fixtures() -> Path:
-    assert SHARED_FIXTURES.is_dir(), f"the shared fixtures folder is missing: {SHARED_FIXTURES}"
-    return SHARED_FIXTURES
+def sample_exports() -> Path:
+    """The folder of sample exports (tests/fixtures/README.md says what each file holds)."""
+    return SAMPLE_EXPORTS

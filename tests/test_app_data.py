@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from cxkpi import store
 from cxkpi.store.schema import mappings
 from tests.apphelpers import app, demo_store, demo_template, new_app, no_exception, texts  # noqa: F401
-from tests.conftest import SHARED_FIXTURES
+from tests.conftest import SAMPLE_EXPORTS
 from tests.pagehelpers import bare_store  # noqa: F401
 
 AMBIGUOUS = b"ticket_id,created_at,channel,first_reply_minutes\nT1,03/04/2025 10:00,email,30\nT2,05/06/2025 11:00,chat,2\n"
@@ -20,7 +20,7 @@ UNKNOWN = b"Case,Opened,Who\nK1,2025-03-01 09:00,a@b.example\nK2,2025-03-02 10:0
 
 
 def fixture_file(name: str) -> tuple[str, bytes, str]:
-    return name, (SHARED_FIXTURES / name).read_bytes(), "text/csv"
+    return name, (SAMPLE_EXPORTS / name).read_bytes(), "text/csv"
 
 
 def _open(at):
@@ -166,7 +166,7 @@ def test_the_quality_report_shows_when_the_module_exists(app):  # noqa: F811
 def test_an_xlsx_workbook_is_previewed_like_its_csv(bare_store, tmp_path):  # noqa: F811
     import pandas as pd
 
-    csv = SHARED_FIXTURES / "salesforce_renewals.csv"
+    csv = SAMPLE_EXPORTS / "salesforce_renewals.csv"
     rows = pd.read_csv(csv, dtype=str, keep_default_na=False, skipfooter=0, engine="python", on_bad_lines="skip")
     rows = rows[rows.iloc[:, 0].str.strip() != ""]  # the report's footer lines are not data
     xlsx = tmp_path / "renewals.xlsx"

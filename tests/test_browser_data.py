@@ -24,7 +24,7 @@ from tests.browser import (
     start_server,
     wait_ready,
 )
-from tests.conftest import SHARED_FIXTURES
+from tests.conftest import SAMPLE_EXPORTS
 
 pytestmark = pytest.mark.browser
 
@@ -74,7 +74,7 @@ def test_upload_load_and_read_the_same_csat_as_the_cli(bare_server):
         page.goto(f"{server.url}/data")
         wait_ready(page, "Data")
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            [str(SHARED_FIXTURES / f) for f in FILES])
+            [str(SAMPLE_EXPORTS / f) for f in FILES])
         page.get_by_text("2 file(s) · 2 ready to load").wait_for(timeout=60_000)
         wait_ready(page)
         for name in FILES:
@@ -118,7 +118,7 @@ def test_data_page_previews_fit_a_phone(viewport, tmp_path):
         page.goto(f"{server.url}/data")
         wait_ready(page, "Data")
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            [str(SHARED_FIXTURES / f) for f in FILES])
+            [str(SAMPLE_EXPORTS / f) for f in FILES])
         page.get_by_text("ready to load", exact=False).first.wait_for(timeout=60_000)
         wait_ready(page)
         assert exceptions(page) == []

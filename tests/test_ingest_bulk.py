@@ -9,8 +9,8 @@ from tests.test_ingest_fixtures import query
 from tests.test_ingest_variants import rows_of, to_csv
 
 
-def _big(shared_fixtures, n, start):
-    rows = rows_of(shared_fixtures / "zendesk_tickets.csv")
+def _big(sample_exports, n, start):
+    rows = rows_of(sample_exports / "zendesk_tickets.csv")
     h, data = rows[0], rows[1:]
     i = h.index("Id")
     out = [h]
@@ -21,8 +21,8 @@ def _big(shared_fixtures, n, start):
     return to_csv(out)
 
 
-def test_30000_tickets_load_update_and_remove(engine, shared_fixtures):
-    first = _big(shared_fixtures, 30_000, 1_000_000)
+def test_30000_tickets_load_update_and_remove(engine, sample_exports):
+    first = _big(sample_exports, 30_000, 1_000_000)
     t0 = time.perf_counter()
     a = ingest_file(engine, first, "big.csv")
     t1 = time.perf_counter()
@@ -30,7 +30,7 @@ def test_30000_tickets_load_update_and_remove(engine, shared_fixtures):
     assert a.counts == {"tickets": {"added": 30_000, "updated": 0, "unchanged": 0},
                         "responses": {"added": 21_250, "updated": 0, "unchanged": 0}}
     # The next export shifts by 48 rows (one cycle): 29 952 overlap, identical -> unchanged; 48 new.
-    b = ingest_file(engine, _big(shared_fixtures, 30_000, 1_000_048), "big2.csv")
+    b = ingest_file(engine, _big(sample_exports, 30_000, 1_000_048), "big2.csv")
     t2 = time.perf_counter()
     assert b.counts["tickets"] == {"added": 48, "updated": 0, "unchanged": 29_952}
     assert query(engine, "SELECT count(*) FROM tickets") == [(30_048,)]

@@ -1,4 +1,4 @@
-"""Every shared fixture loads into the right tables with the right row counts, on both backends."""
+"""Every sample export in tests/fixtures loads into the right tables with the right row counts, on both backends."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ def query(engine, sql):
 
 
 @pytest.mark.parametrize(("file", "source", "counts"), FIXTURES, ids=[f[0] for f in FIXTURES])
-def test_fixture_loads_with_the_right_counts(engine, shared_fixtures, file, source, counts):
-    rep = ingest_file(engine, shared_fixtures / file)
+def test_fixture_loads_with_the_right_counts(engine, sample_exports, file, source, counts):
+    rep = ingest_file(engine, sample_exports / file)
     assert not rep.rejected, [p.text() for p in rep.problems] + [q.prompt for q in rep.questions]
     assert rep.source == source
     assert {t: c["added"] for t, c in rep.counts.items()} == counts
@@ -67,8 +67,8 @@ def test_fixture_loads_with_the_right_counts(engine, shared_fixtures, file, sour
         assert n == counts.get(table, 0), table
 
 
-def test_zendesk_values(engine, shared_fixtures):
-    ingest_file(engine, shared_fixtures / "zendesk_tickets.csv")
+def test_zendesk_values(engine, sample_exports):
+    ingest_file(engine, sample_exports / "zendesk_tickets.csv")
     # 42 solved (30 Closed + 12 Solved), 6 of them reopened; 7 reopened in all (one still open).
     assert query(engine, "SELECT count(solved_at), count(*) FILTER (WHERE solved_at IS NOT NULL AND reopens >= 1),"
                  " count(*) FILTER (WHERE reopens >= 1) FROM tickets") == [(42, 6, 7)]
@@ -82,18 +82,18 @@ def test_zendesk_values(engine, shared_fixtures):
     assert query(engine, "SELECT count(*) FROM tickets WHERE satisfaction IS NULL") == [(14,)]  # 8 + 6
 
 
-def test_salesforce_outcomes(engine, shared_fixtures):
-    ingest_file(engine, shared_fixtures / "salesforce_renewals.csv")
+def test_salesforce_outcomes(engine, sample_exports):
+    ingest_file(engine, sample_exports / "salesforce_renewals.csv")
     rows = dict(query(engine, "SELECT outcome, count(*) FROM renewals GROUP BY outcome"))
     assert rows == {"renewed": 18, "churned": 3, "open": 4}  # renewal rate 18 / 21 = 85.71 %
     assert query(engine, "SELECT due_date, amount, currency FROM renewals WHERE company = 'Northwind Traders'")[0][1:] \
         == (14400.0, "USD")
 
 
-def test_survey_kinds_and_scales(engine, shared_fixtures):
+def test_survey_kinds_and_scales(engine, sample_exports):
     for f in ("qualtrics_csat.csv", "surveymonkey_nps.csv", "typeform_ces.csv", "delighted_nps.csv",
               "google_forms_esat.csv", "freshdesk_tickets.csv", "intercom_conversations.csv"):
-        assert not ingest_file(engine, shared_fixtures / f).rejected, f
+        assert not ingest_file(engine, sample_exports / f).rejected, f
     rows = query(engine, "SELECT system, kind, scale_min, scale_max, count(*) FROM responses GROUP BY 1, 2, 3, 4 "
                  "ORDER BY 1, 2")
     assert rows == [
@@ -126,25 +126,25 @@ def test_survey_kinds_and_scales(engine, shared_fixtures):
         == [("Very helpful agent", "C001")]
 
 
-def test_stripe_subscriptions_values(engine, shared_fixtures):
-    ingest_file(engine, shared_fixtures / "stripe_subscriptions.csv")
+def test_stripe_subscriptions_values(engine, sample_exports):
+    ingest_file(engine, sample_exports / "stripe_subscriptions.csv")
     assert dict(query(engine, "SELECT interval, count(*) FROM subscriptions GROUP BY 1")) == {"month": 18, "year": 7}
     assert query(engine, "SELECT count(*) FROM subscriptions WHERE ended_at IS NOT NULL") == [(3,)]
     assert query(engine, "SELECT amount, currency, account_id, interval_count FROM subscriptions "
                  "WHERE subscription_id = 'sub_1Qfx00AbC001xyz'") == [(12000.0, "usd", "C001", 1)]
 
 
-def test_intercom_zone_and_units(engine, shared_fixtures):
-    ingest_file(engine, shared_fixtures / "intercom_conversations.csv")
+def test_intercom_zone_and_units(engine, sample_exports):
+    ingest_file(engine, sample_exports / "intercom_conversations.csv")
     # 2025-01-20 17:23:06 America/New_York (UTC-5) = 22:23:06 UTC; 27780 s = 463 min; 480 s = 8 min.
     row = query(engine, "SELECT created_at, first_reply_minutes, handle_minutes, reopens, agent_replies "
                 "FROM tickets WHERE ticket_id = '215000000000000'")[0]
     assert (str(row[0]), row[1], row[2], row[3], row[4]) == ("2025-01-20 22:23:06", 463.0, 8.0, None, 1)
 
 
-def test_accounts_link_rows_from_other_tools(engine, shared_fixtures):
-    ingest_file(engine, shared_fixtures / "zendesk_tickets.csv")
-    ingest_file(engine, shared_fixtures / "hubspot_companies.csv")  # loaded later: relink picks it up
+def test_accounts_link_rows_from_other_tools(engine, sample_exports):
+    ingest_file(engine, sample_exports / "zendesk_tickets.csv")
+    ingest_file(engine, sample_exports / "hubspot_companies.csv")  # loaded later: relink picks it up
     # Zendesk rows carry e-mails; HubSpot has domains: every ticket links to a HubSpot Record ID.
     assert query(engine, "SELECT count(*) FROM tickets t JOIN accounts a ON a.account_id = t.linked_account_id") \
         == [(48,)]

@@ -14,8 +14,8 @@ CONTENT = list(CANONICAL.values())
 STORE = [*CANONICAL.values(), *HISTORY.values()]
 
 
-def _zendesk(shared_fixtures):
-    rows = list(csv.reader(io.StringIO((shared_fixtures / "zendesk_tickets.csv").read_text(encoding="utf-8"))))
+def _zendesk(sample_exports):
+    rows = list(csv.reader(io.StringIO((sample_exports / "zendesk_tickets.csv").read_text(encoding="utf-8"))))
     return rows[0], rows[1:]
 
 
@@ -25,9 +25,9 @@ def _csv(header, rows) -> bytes:
     return buf.getvalue().encode()
 
 
-def _slices(shared_fixtures):
+def _slices(sample_exports):
     """A = tickets 10400–10444, B = 10438–10447 with 10442 solved and rated Good in B (changed)."""
-    header, rows = _zendesk(shared_fixtures)
+    header, rows = _zendesk(sample_exports)
     col = {h: i for i, h in enumerate(header)}
     a = [list(r) for r in rows[:45]]
     b = [list(r) for r in rows[38:]]
@@ -39,16 +39,16 @@ def _slices(shared_fixtures):
     return _csv(header, a), _csv(header, b), _csv(header, union)
 
 
-def test_same_file_twice_is_a_no_op(engine, shared_fixtures):
-    first = ingest_file(engine, shared_fixtures / "zendesk_tickets.csv")
+def test_same_file_twice_is_a_no_op(engine, sample_exports):
+    first = ingest_file(engine, sample_exports / "zendesk_tickets.csv")
     before = snapshot(engine)
-    again = ingest_file(engine, shared_fixtures / "zendesk_tickets.csv")
+    again = ingest_file(engine, sample_exports / "zendesk_tickets.csv")
     assert again.already_loaded and again.load_id == first.load_id
     assert snapshot(engine) == before  # every table, loads included
 
 
-def test_overlapping_exports_equal_one_load_of_the_union(engine, shared_fixtures):
-    a, b, union = _slices(shared_fixtures)
+def test_overlapping_exports_equal_one_load_of_the_union(engine, sample_exports):
+    a, b, union = _slices(sample_exports)
     ra = ingest_file(engine, a, "zendesk_jan_nov.csv")
     rb = ingest_file(engine, b, "zendesk_oct_dec.csv")
     # B: 10 tickets, 7 overlap (10438–10444), one of them changed; 3 new.
@@ -64,10 +64,10 @@ def test_overlapping_exports_equal_one_load_of_the_union(engine, shared_fixtures
     assert snapshot(engine, CONTENT, skip=("load_id",)) == two_loads
 
 
-def test_removing_a_load_restores_the_state_before_it(engine, shared_fixtures):
-    a, b, _ = _slices(shared_fixtures)
+def test_removing_a_load_restores_the_state_before_it(engine, sample_exports):
+    a, b, _ = _slices(sample_exports)
     ingest_file(engine, a, "a.csv")
-    ingest_file(engine, shared_fixtures / "hubspot_companies.csv")
+    ingest_file(engine, sample_exports / "hubspot_companies.csv")
     before = snapshot(engine, STORE)
     rb = ingest_file(engine, b, "b.csv")
     assert snapshot(engine, STORE) != before
@@ -76,10 +76,10 @@ def test_removing_a_load_restores_the_state_before_it(engine, shared_fixtures):
     assert query(engine, "SELECT status FROM tickets WHERE ticket_id = '10442'") == [("open",)]
 
 
-def test_removing_a_middle_load_of_a_chain(engine, shared_fixtures):
+def test_removing_a_middle_load_of_a_chain(engine, sample_exports):
     """A writes 10442 open, B solves it, C re-opens it as pending: removing B keeps C's version; removing C
     then brings back A's version, as if B and C had never been loaded."""
-    header, rows = _zendesk(shared_fixtures)
+    header, rows = _zendesk(sample_exports)
     col = {h: i for i, h in enumerate(header)}
     base = [list(r) for r in rows]
 
@@ -102,8 +102,8 @@ def test_removing_a_middle_load_of_a_chain(engine, shared_fixtures):
     assert all(not rows for rows in snapshot(engine, STORE).values())
 
 
-def test_cli_loads_and_remove(store_url, shared_fixtures, capsys):
-    f = str(shared_fixtures / "salesforce_renewals.csv")
+def test_cli_loads_and_remove(store_url, sample_exports, capsys):
+    f = str(sample_exports / "salesforce_renewals.csv")
     assert main(["ingest", f, "--db", store_url]) == 0
     assert "renewals: 25 added, 0 updated, 0 unchanged" in capsys.readouterr().out
     assert main(["ingest", f, "--db", store_url]) == 0

@@ -97,10 +97,10 @@ def test_mapping_file_on_the_command_line(store_url, tmp_path, capsys):
     eng.dispose()
 
 
-def test_mapping_file_with_an_unknown_column_is_refused(tmp_path, shared_fixtures, duckdb_url, capsys):
+def test_mapping_file_with_an_unknown_column_is_refused(tmp_path, sample_exports, duckdb_url, capsys):
     m = tmp_path / "bad.toml"
     m.write_text('table = "tickets"\n[columns]\nticket_idd = "Id"\n', encoding="utf-8")
-    assert main(["ingest", str(shared_fixtures / "zendesk_tickets.csv"), "--db", duckdb_url, "--mapping", str(m)]) == 1
+    assert main(["ingest", str(sample_exports / "zendesk_tickets.csv"), "--db", duckdb_url, "--mapping", str(m)]) == 1
     assert "tickets has no column 'ticket_idd'" in capsys.readouterr().out
 
 

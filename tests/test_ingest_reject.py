@@ -10,16 +10,16 @@ from tests.test_ingest_fixtures import snapshot
 from tests.test_ingest_variants import rows_of, to_csv
 
 
-def _delighted_with_11(shared_fixtures) -> bytes:
-    rows = rows_of(shared_fixtures / "delighted_nps.csv")
+def _delighted_with_11(sample_exports) -> bytes:
+    rows = rows_of(sample_exports / "delighted_nps.csv")
     rows[4][1] = "11"  # the 4th data row = spreadsheet row 5
     return to_csv(rows)
 
 
-def test_score_outside_the_scale_rejects_the_file_and_changes_nothing(engine, shared_fixtures):
-    ingest_file(engine, shared_fixtures / "zendesk_tickets.csv")
+def test_score_outside_the_scale_rejects_the_file_and_changes_nothing(engine, sample_exports):
+    ingest_file(engine, sample_exports / "zendesk_tickets.csv")
     before = snapshot(engine)  # every table, history and loads included
-    rep = ingest_file(engine, _delighted_with_11(shared_fixtures), "delighted_export.csv")
+    rep = ingest_file(engine, _delighted_with_11(sample_exports), "delighted_export.csv")
     assert rep.rejected and rep.load_id is None
     assert snapshot(engine) == before
     [err] = [p for p in rep.problems if p.severity == "error"]
@@ -30,8 +30,8 @@ def test_score_outside_the_scale_rejects_the_file_and_changes_nothing(engine, sh
         "([options] scale_min/scale_max, or [answers]).")
 
 
-def test_duplicate_key_in_the_file_rejects_it(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "zendesk_tickets.csv")
+def test_duplicate_key_in_the_file_rejects_it(engine, sample_exports):
+    rows = rows_of(sample_exports / "zendesk_tickets.csv")
     rows.append(list(rows[3]))  # ticket 10402 again, as spreadsheet row 50
     before = snapshot(engine)
     rep = ingest_file(engine, to_csv(rows), "zendesk.csv")
@@ -41,8 +41,8 @@ def test_duplicate_key_in_the_file_rejects_it(engine, shared_fixtures):
     assert "the same ticket_id appears on rows 4, 50" in dup.message
 
 
-def test_unparseable_date_and_number_name_their_cells(shared_fixtures):
-    rows = rows_of(shared_fixtures / "zendesk_tickets.csv")
+def test_unparseable_date_and_number_name_their_cells(sample_exports):
+    rows = rows_of(sample_exports / "zendesk_tickets.csv")
     h = rows[0]
     rows[5][h.index("Created at")] = "yesterday"
     rows[7][h.index("Reopens")] = "twice"
@@ -52,8 +52,8 @@ def test_unparseable_date_and_number_name_their_cells(shared_fixtures):
     assert any(t.startswith("error: zendesk.csv, row 8, column 'Reopens': 'twice' — is not a number.") for t in texts)
 
 
-def test_solved_before_created_is_a_warning_and_the_date_is_cleared(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "zendesk_tickets.csv")
+def test_solved_before_created_is_a_warning_and_the_date_is_cleared(engine, sample_exports):
+    rows = rows_of(sample_exports / "zendesk_tickets.csv")
     h = rows[0]
     rows[1][h.index("Solved at")] = "2025-01-01 00:00:00"  # created 2025-01-20 17:23:06
     rep = ingest_file(engine, to_csv(rows), "zendesk.csv")
@@ -65,8 +65,8 @@ def test_solved_before_created_is_a_warning_and_the_date_is_cleared(engine, shar
     assert query(engine, "SELECT solved_at FROM tickets WHERE ticket_id = '10400'") == [(None,)]
 
 
-def test_rows_without_a_date_are_warnings_not_errors(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "delighted_nps.csv")
+def test_rows_without_a_date_are_warnings_not_errors(engine, sample_exports):
+    rows = rows_of(sample_exports / "delighted_nps.csv")
     for r in rows[1:4]:
         r[3] = ""  # Response timestamp
     rep = ingest_file(engine, to_csv(rows), "delighted.csv")
@@ -82,10 +82,10 @@ def test_unrecognized_file_is_rejected_with_a_suggestion(engine):
     assert "not one cxkpi recognizes" in p.errors[0].message and "--mapping" in p.errors[0].message
 
 
-def test_cli_rejects_with_non_zero_exit_and_json(store_url, shared_fixtures, tmp_path, capsys):
+def test_cli_rejects_with_non_zero_exit_and_json(store_url, sample_exports, tmp_path, capsys):
     bad = tmp_path / "delighted_export.csv"
-    bad.write_bytes(_delighted_with_11(shared_fixtures))
-    good = shared_fixtures / "salesforce_renewals.csv"
+    bad.write_bytes(_delighted_with_11(sample_exports))
+    good = sample_exports / "salesforce_renewals.csv"
     assert main(["ingest", str(good), str(bad), "--db", store_url]) == 1
     out = capsys.readouterr().out
     assert "salesforce_renewals.csv: Salesforce — opportunities report (renewals) (salesforce_opportunities) → " \
@@ -98,8 +98,8 @@ def test_cli_rejects_with_non_zero_exit_and_json(store_url, shared_fixtures, tmp
     assert rep["rejected"] is True and rep["problems"][0]["row"] == 5 and rep["problems"][0]["column"] == "Score"
 
 
-def test_cli_question_explains_how_to_answer(store_url, shared_fixtures, tmp_path, capsys):
-    rows = rows_of(shared_fixtures / "google_forms_esat.csv")
+def test_cli_question_explains_how_to_answer(store_url, sample_exports, tmp_path, capsys):
+    rows = rows_of(sample_exports / "google_forms_esat.csv")
     rows[0][2] = "How satisfied are you overall?"
     f = tmp_path / "form.csv"
     f.write_bytes(to_csv(rows))

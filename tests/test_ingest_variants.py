@@ -56,16 +56,16 @@ def load_ok(engine, data, name, **kw):
 # --- Zendesk ---------------------------------------------------------------------------------------
 
 
-def test_zendesk_current_header_ID_without_summation_column(engine, shared_fixtures):
-    rows = drop_column(rename(rows_of(shared_fixtures / "zendesk_tickets.csv"), {"Id": "ID"}), "Summation column")
+def test_zendesk_current_header_ID_without_summation_column(engine, sample_exports):
+    rows = drop_column(rename(rows_of(sample_exports / "zendesk_tickets.csv"), {"Id": "ID"}), "Summation column")
     data = to_csv(rows)
     assert source_of(data, "export.csv") == "zendesk_tickets"
     rep = load_ok(engine, data, "export.csv")
     assert rep.counts["tickets"]["added"] == 48 and rep.counts["responses"]["added"] == 34
 
 
-def test_zendesk_without_time_tracking_has_no_handle_time(engine, shared_fixtures):
-    rows = drop_column(rows_of(shared_fixtures / "zendesk_tickets.csv"), "Total time spent (sec) [int]")
+def test_zendesk_without_time_tracking_has_no_handle_time(engine, sample_exports):
+    rows = drop_column(rows_of(sample_exports / "zendesk_tickets.csv"), "Total time spent (sec) [int]")
     load_ok(engine, to_csv(rows), "export.csv")
     from tests.test_ingest_fixtures import query
 
@@ -73,9 +73,9 @@ def test_zendesk_without_time_tracking_has_no_handle_time(engine, shared_fixture
     assert query(engine, "SELECT count(handle_minutes) FROM tickets") == [(0,)]
 
 
-def test_zendesk_european_excel_resave(engine, shared_fixtures):
+def test_zendesk_european_excel_resave(engine, sample_exports):
     """';' delimiter, UTF-8 BOM, CRLF, dates dd.mm.yyyy hh:mm, decimal comma in a duration."""
-    rows = rows_of(shared_fixtures / "zendesk_tickets.csv")
+    rows = rows_of(sample_exports / "zendesk_tickets.csv")
     h = rows[0]
     out = [h]
     for r in rows[1:]:
@@ -97,7 +97,7 @@ def test_zendesk_european_excel_resave(engine, shared_fixtures):
     assert (str(row[0]), row[1]) == ("2025-01-20 17:23:00", 463.5)
 
 
-def test_zendesk_xlsx(engine, shared_fixtures):
+def test_zendesk_xlsx(engine, sample_exports):
     import datetime as dt
 
     def convert(v):
@@ -106,7 +106,7 @@ def test_zendesk_xlsx(engine, shared_fixtures):
             return dt.datetime.fromisoformat(v)
         return int(v) if v.isdigit() else v
 
-    data = to_xlsx(rows_of(shared_fixtures / "zendesk_tickets.csv"), convert)
+    data = to_xlsx(rows_of(sample_exports / "zendesk_tickets.csv"), convert)
     rep = load_ok(engine, data, "zendesk.xlsx")
     assert rep.source == "zendesk_tickets"
     assert rep.counts["tickets"]["added"] == 48 and rep.counts["responses"]["added"] == 34
@@ -115,8 +115,8 @@ def test_zendesk_xlsx(engine, shared_fixtures):
 # --- Freshdesk / Freshservice ------------------------------------------------------------------------
 
 
-def test_freshservice_title_case(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "freshdesk_tickets.csv")
+def test_freshservice_title_case(engine, sample_exports):
+    rows = rows_of(sample_exports / "freshdesk_tickets.csv")
     titled = {h: " ".join(w if w.startswith("(") else w[:1].upper() + w[1:] for w in h.split()) for h in rows[0]}
     titled.update({"Ticket ID": "Ticket Id", "Email": "Requester Email", "Full name": "Requester Name",
                    "First response time (in hrs)": "First Response Time (in Hrs)"})
@@ -131,8 +131,8 @@ def test_freshservice_title_case(engine, shared_fixtures):
         == [(463.0, 8.0, None)]
 
 
-def test_freshdesk_empty_first_response_time_is_computed(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "freshdesk_tickets.csv")
+def test_freshdesk_empty_first_response_time_is_computed(engine, sample_exports):
+    rows = rows_of(sample_exports / "freshdesk_tickets.csv")
     i = rows[0].index("First response time (in hrs)")
     for r in rows[1:]:
         r[i] = ""
@@ -146,8 +146,8 @@ def test_freshdesk_empty_first_response_time_is_computed(engine, shared_fixtures
 # --- Stripe -----------------------------------------------------------------------------------------
 
 
-def test_stripe_older_start_header_and_quarterly_plan(engine, shared_fixtures):
-    rows = rename(rows_of(shared_fixtures / "stripe_subscriptions.csv"), {"Start Date (UTC)": "Start (UTC)"})
+def test_stripe_older_start_header_and_quarterly_plan(engine, sample_exports):
+    rows = rename(rows_of(sample_exports / "stripe_subscriptions.csv"), {"Start Date (UTC)": "Start (UTC)"})
     plan = rows[0].index("Plan")
     rows[1][plan] = "Enterprise (every 3 months)"
     rows[0][rows[0].index("account_id (metadata)")] = "crm_id (metadata)"  # no account_id metadata
@@ -209,8 +209,8 @@ _SAT = {"5": "Extremely satisfied", "4": "Somewhat satisfied", "3": "Neither sat
         "2": "Somewhat dissatisfied", "1": "Extremely dissatisfied"}
 
 
-def test_qualtrics_choice_text_export(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "qualtrics_csat.csv")
+def test_qualtrics_choice_text_export(engine, sample_exports):
+    rows = rows_of(sample_exports / "qualtrics_csat.csv")
     h = rows[0]
     for r in rows[3:]:
         r[h.index("Status")] = "IP Address"
@@ -232,20 +232,20 @@ def test_qualtrics_choice_text_export(engine, shared_fixtures):
     assert query(engine, "SELECT count(*) FROM responses WHERE kind='nps' AND score >= 9") == [(20,)]
 
 
-def test_qualtrics_xlsx(engine, shared_fixtures):
-    data = to_xlsx(rows_of(shared_fixtures / "qualtrics_csat.csv"))
+def test_qualtrics_xlsx(engine, sample_exports):
+    data = to_xlsx(rows_of(sample_exports / "qualtrics_csat.csv"))
     rep = load_ok(engine, data, "qualtrics.xlsx")
     assert rep.source == "qualtrics_responses" and rep.counts["responses"]["added"] == 80
 
 
-def test_surveymonkey_xlsx(engine, shared_fixtures):
-    data = to_xlsx(rows_of(shared_fixtures / "surveymonkey_nps.csv"))
+def test_surveymonkey_xlsx(engine, sample_exports):
+    data = to_xlsx(rows_of(sample_exports / "surveymonkey_nps.csv"))
     rep = load_ok(engine, data, "sm.xlsx")
     assert rep.source == "surveymonkey_responses" and rep.counts["responses"]["added"] == 40
 
 
-def test_typeform_scale_not_evident_is_asked(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "typeform_ces.csv")
+def test_typeform_scale_not_evident_is_asked(engine, sample_exports):
+    rows = rows_of(sample_exports / "typeform_ces.csv")
     q = rows[0].index("How easy was it to get your issue resolved today?")
     for r in rows[1:]:  # on a 1–7 scale, every answer 6 or below: 1–7? 1–10? cxkpi asks.
         if r[q] == "7":
@@ -259,8 +259,8 @@ def test_typeform_scale_not_evident_is_asked(engine, shared_fixtures):
     assert rep.counts["responses"]["added"] == 33
 
 
-def test_delighted_survey_type_column(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "delighted_nps.csv")
+def test_delighted_survey_type_column(engine, sample_exports):
+    rows = rows_of(sample_exports / "delighted_nps.csv")
     rows[0].append("Survey type")
     for i, r in enumerate(rows[1:]):
         r.append("csat" if i < 4 else "nps")
@@ -273,8 +273,8 @@ def test_delighted_survey_type_column(engine, shared_fixtures):
         == [("csat", 1.0, 5.0, 4), ("nps", 0.0, 10.0, 36)]
 
 
-def test_delighted_csat_by_option(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "delighted_nps.csv")
+def test_delighted_csat_by_option(engine, sample_exports):
+    rows = rows_of(sample_exports / "delighted_nps.csv")
     for r in rows[1:]:
         r[1] = str(min(int(r[1]), 5) or 1)
     rep = load_ok(engine, to_csv(rows), "delighted.csv", mapping={"source": "delighted_responses",
@@ -285,8 +285,8 @@ def test_delighted_csat_by_option(engine, shared_fixtures):
     assert query(engine, "SELECT DISTINCT kind, scale_min, scale_max FROM responses") == [("csat", 1.0, 5.0)]
 
 
-def test_google_forms_unclear_satisfaction_question_is_asked(engine, shared_fixtures):
-    rows = rename(rows_of(shared_fixtures / "google_forms_esat.csv"),
+def test_google_forms_unclear_satisfaction_question_is_asked(engine, sample_exports):
+    rows = rename(rows_of(sample_exports / "google_forms_esat.csv"),
                   {"How satisfied are you with your job overall?": "How satisfied are you overall?"})
     data = to_csv(rows)
     p = preview(data, "form.csv")
@@ -296,8 +296,8 @@ def test_google_forms_unclear_satisfaction_question_is_asked(engine, shared_fixt
 
 
 @pytest.mark.parametrize("dayfirst", [True, False])
-def test_ambiguous_dates_are_asked_then_answered(engine, shared_fixtures, dayfirst):
-    rows = rows_of(shared_fixtures / "salesforce_renewals.csv")[:26]
+def test_ambiguous_dates_are_asked_then_answered(engine, sample_exports, dayfirst):
+    rows = rows_of(sample_exports / "salesforce_renewals.csv")[:26]
     c = rows[0].index("Close Date")
     for r in rows[1:]:  # every date fits both orders: M/D with day <= 12
         m, d, y = r[c].split("/")
@@ -315,8 +315,8 @@ def test_ambiguous_dates_are_asked_then_answered(engine, shared_fixtures, dayfir
     assert got == ("2025-12-01" if dayfirst else "2025-01-12")
 
 
-def test_salesforce_german_locale_formatted_amounts(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "salesforce_renewals.csv")[:26]
+def test_salesforce_german_locale_formatted_amounts(engine, sample_exports):
+    rows = rows_of(sample_exports / "salesforce_renewals.csv")[:26]
     h = rows[0]
     rows = drop_column(rows, "Amount Currency")
     h = rows[0]
@@ -334,8 +334,8 @@ def test_salesforce_german_locale_formatted_amounts(engine, shared_fixtures):
         == "2025-01-15"
 
 
-def test_intercom_ids_mangled_by_excel_are_rejected(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "intercom_conversations.csv")
+def test_intercom_ids_mangled_by_excel_are_rejected(engine, sample_exports):
+    rows = rows_of(sample_exports / "intercom_conversations.csv")
     rows[3][0] = "2,15E+14"
     rep = ingest_file(engine, to_csv(rows, delimiter=";"), "intercom.csv")
     assert rep.rejected
@@ -346,8 +346,8 @@ def test_intercom_ids_mangled_by_excel_are_rejected(engine, shared_fixtures):
 # --- more shapes -------------------------------------------------------------------------------------
 
 
-def test_intercom_rating_export_shares_ids_with_the_conversations_export(engine, shared_fixtures):
-    load_ok(engine, (shared_fixtures / "intercom_conversations.csv").read_bytes(), "conversations.csv")
+def test_intercom_rating_export_shares_ids_with_the_conversations_export(engine, sample_exports):
+    load_ok(engine, (sample_exports / "intercom_conversations.csv").read_bytes(), "conversations.csv")
     rows = [["Conversation ID", "Updated at (America/New_York)", "Conversation rating", "Conversation rating remark",
              "Agent rated type", "Company name", "User name"],
             ["215000000000000", "2025-01-23 02:00:00", "4", "Changed my mind", "Teammate", "Northwind Traders",
@@ -376,8 +376,8 @@ def test_hubspot_tickets(engine):
     assert query(engine, "SELECT status, channel, first_reply_minutes FROM tickets") == [("closed", "email", 90.0)]
 
 
-def test_google_forms_linked_sheet_in_zh_tw(engine, shared_fixtures):
-    rows = rows_of(shared_fixtures / "google_forms_esat.csv")
+def test_google_forms_linked_sheet_in_zh_tw(engine, sample_exports):
+    rows = rows_of(sample_exports / "google_forms_esat.csv")
     for r in rows[1:]:  # '2025/01/22 3:28:48 PM GMT+1' -> '2025/1/22 下午 3:28:48' (Sheet locale, no offset)
         d, t, ampm, _ = r[0].split(" ")
         y, m, dd = d.split("/")
@@ -391,19 +391,19 @@ def test_google_forms_linked_sheet_in_zh_tw(engine, shared_fixtures):
                                      "ORDER BY 1")][:1] == ["2025-01-22 14:28:48"]
 
 
-def test_forced_source_that_does_not_fit_says_which_columns_are_missing(shared_fixtures):
-    p = preview((shared_fixtures / "delighted_nps.csv").read_bytes(), "x.csv", source="zendesk_tickets")
+def test_forced_source_that_does_not_fit_says_which_columns_are_missing(sample_exports):
+    p = preview((sample_exports / "delighted_nps.csv").read_bytes(), "x.csv", source="zendesk_tickets")
     assert not p.ok
     assert "does not look like Zendesk Support — tickets CSV: no column 'Id', 'Created at', 'Via', 'Solved at'" \
         in p.errors[0].message
 
 
-def test_xlsx_sheet_choice(engine, shared_fixtures):
+def test_xlsx_sheet_choice(engine, sample_exports):
     wb = openpyxl.Workbook()
     wb.active.title = "Notes"
     wb.active.append(["exported for the board"])
     ws = wb.create_sheet("Renewals")
-    for r in rows_of(shared_fixtures / "salesforce_renewals.csv"):
+    for r in rows_of(sample_exports / "salesforce_renewals.csv"):
         ws.append(r)
     buf = io.BytesIO()
     wb.save(buf)

@@ -411,13 +411,13 @@ def test_every_affected_key_is_a_registry_metric() -> None:
 
 
 def test_cxkpi_ingest_reports_the_findings_of_each_load_right_after_it(
-    duckdb_url: str, shared_fixtures, capsys: pytest.CaptureFixture[str]
+    duckdb_url: str, sample_exports, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The Zendesk and Freshdesk fixtures carry the same 40 tickets under other ids: the second load is the
     # one that creates the duplicate, so the warning follows it and not the first.
     from cxkpi.cli import main
 
-    files = [str(shared_fixtures / "zendesk_tickets.csv"), str(shared_fixtures / "freshdesk_tickets.csv")]
+    files = [str(sample_exports / "zendesk_tickets.csv"), str(sample_exports / "freshdesk_tickets.csv")]
     assert main(["ingest", *files, "--db", duckdb_url]) == 0
     out = capsys.readouterr().out.splitlines()
     first = next(i for i, line in enumerate(out) if line.startswith("zendesk_tickets.csv"))

@@ -12,7 +12,7 @@ from cxkpi.ingest.read import read_table
 from cxkpi.sources import all_sources, get_source
 from cxkpi.store.schema import CANONICAL
 
-# One line per shared fixture: file -> the source it must be recognized as.
+# One line per sample export (tests/fixtures): file -> the source it must be recognized as.
 FIXTURE_SOURCES = [
     ("zendesk_tickets.csv", "zendesk_tickets"),
     ("freshdesk_tickets.csv", "freshdesk_tickets"),
@@ -50,8 +50,8 @@ def test_every_canonical_table_has_a_template_source():
 
 
 @pytest.mark.parametrize(("file", "expected"), FIXTURE_SOURCES)
-def test_fixture_is_recognized_as_its_source(shared_fixtures, file, expected):
-    raw = read_table((shared_fixtures / file).read_bytes(), file)
+def test_fixture_is_recognized_as_its_source(sample_exports, file, expected):
+    raw = read_table((sample_exports / file).read_bytes(), file)
     matches = detect(raw)
     assert matches, f"{file} not recognized"
     assert matches[0].source.name == expected

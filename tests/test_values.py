@@ -239,9 +239,9 @@ def test_numbers_that_are_not_serials_are_bad():
     assert r.bad_positions == [0, 1]
 
 
-def test_shared_fixture_date_columns(shared_fixtures):
+def test_sample_export_date_columns(sample_exports):
     def col(name: str, column: str, **kw):
-        t = read_table((shared_fixtures / name).read_bytes(), name)
+        t = read_table((sample_exports / name).read_bytes(), name)
         return parse_datetimes(t.frame()[column], **kw)
 
     sm = col("surveymonkey_nps.csv", "Start Date")
@@ -275,8 +275,8 @@ FIXTURE_COLUMNS = [
 
 @pytest.mark.parametrize(("name", "column", "unit", "first"), FIXTURE_COLUMNS,
                          ids=[f"{c[0]}:{c[1]}" for c in FIXTURE_COLUMNS])
-def test_shared_fixture_columns_parse_cleanly(shared_fixtures, name, column, unit, first):
-    t = read_table((shared_fixtures / name).read_bytes(), name)
+def test_sample_export_columns_parse_cleanly(sample_exports, name, column, unit, first):
+    t = read_table((sample_exports / name).read_bytes(), name)
     i = t.column_names().index(column)
     s = t.frame()[column]
     if unit is None:

@@ -1,6 +1,6 @@
-"""The shared fixture exports, ingested through `cxkpi ingest`, give the figures their README states.
+"""The sample exports, ingested through `cxkpi ingest`, give the figures their README states.
 
-../shared/fixtures/README.md: Qualtrics CSAT top-2-box 70.0 %, NPS 20.0 in each NPS export, Typeform CES
+tests/fixtures/README.md: Qualtrics CSAT top-2-box 70.0 %, NPS 20.0 in each NPS export, Typeform CES
 69.7 % (23 of 33 completed at 5–7), Google Forms ESAT 75.0 %, Salesforce renewals 18 renewed / 3 churned /
 4 open → 85.71 %, Zendesk 42 solved of which 6 reopened, 26 Good / 8 Bad; C006 Foxglove Studio, C012 Lumen
 Legal and C019 Saffron Travel cancel in Stripe.
@@ -21,8 +21,8 @@ YEAR = period("2025-01-01", "2025-12-31")
 
 
 @pytest.fixture
-def fixtures_store(engine: sa.Engine, shared_fixtures: Path) -> sa.Engine:
-    files = sorted(str(p) for p in shared_fixtures.glob("*.csv"))
+def fixtures_store(engine: sa.Engine, sample_exports: Path) -> sa.Engine:
+    files = sorted(str(p) for p in sample_exports.glob("*.csv"))
     rc = main(["ingest", *files, "--db", engine.url.render_as_string(hide_password=False)])
     assert rc == 0
     return engine
