@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 MAX_PER_COLUMN = 10  # list this many bad cells per column and message, then one "and N more" line
+ROWS_SHOWN = 10  # row numbers written out in one message before "… and N more"
+
+# C0/C1 control characters (ESC starts terminal escape sequences), bidi overrides and zero-width marks:
+# printed raw, a file name or a cell could rewrite the terminal or disguise itself.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """Text safe to print: control characters shown as escapes (\\x1b, \\n), everything else as is."""
+    s = str(text)
+    if not _CONTROL.search(s):
+        return s
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s)
+
+
+def summarize_rows(rows: Sequence[int], shown: int = ROWS_SHOWN) -> str:
+    """'row 7', 'rows 2, 3, 9' or 'rows 2, 3, … and 299 997 more': never a line as long as the file."""
+    rows = list(rows)
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    if len(rows) <= shown:
+        return "rows " + ", ".join(map(str, rows))
+    more = f"{len(rows) - shown:,}".replace(",", " ")
+    return "rows " + ", ".join(map(str, rows[:shown])) + f", … and {more} more"
 
 
 @dataclass
@@ -20,13 +46,13 @@ class Problem:
     severity: str = "error"  # error / warning
 
     def text(self) -> str:
-        where = self.file
+        where = printable(self.file)
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
-        val = f": {self.value!r}" if self.value not in (None, "") else ""
-        return f"{self.severity}: {where}{val} — {self.message}"
+            where += f", column '{printable(self.column)}'"
+        val = f": {printable(repr(self.value))}" if self.value not in (None, "") else ""
+        return f"{self.severity}: {where}{val} — {printable(self.message)}"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -68,8 +94,8 @@ class Problems(list):
             self.add(severity, message, row=r, column=column, value=v)
         if len(rows) > MAX_PER_COLUMN:
             more = len(rows) - MAX_PER_COLUMN
-            self.add(severity, f"… and {more} more row(s) with the same problem (rows {rows[MAX_PER_COLUMN]}"
-                     f"–{rows[-1]}). " + message, column=column)
+            self.add(severity, f"… and {more} more row(s) with the same problem ({summarize_rows(rows[MAX_PER_COLUMN:])}). "
+                     + message, column=column)
 
     @property
     def errors(self) -> list[Problem]:

@@ -14,6 +14,7 @@ import itertools
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -29,8 +30,12 @@ TEXT_EXT = (".csv", ".tsv", ".txt", ".tab")
 WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 # Candidate legacy encodings after UTF-8/UTF-16: unrestricted detection misreads cp1252 (stack-notes).
 LEGACY_ENCODINGS = ["utf_8", "cp1252", "gb18030", "big5", "utf_16"]
-MAX_UNZIPPED = 2_000_000_000  # refuse zip bombs: calamine has no size limit of its own
-MAX_RATIO = 200
+MAX_UNZIPPED = 2_000_000_000  # default cap on what a file may inflate to (ZIP, gzip, XLSX parts)
+MAX_RATIO = 200  # inflated/compressed above this, past RATIO_FLOOR bytes, is a bomb, not an export
+RATIO_FLOOR = 50_000_000  # small archives may compress extremely well (a column of blanks): no ratio below
+INFLATE_CHUNK = 1 << 20
+# A quoted field spanning this many lines is a quote that was never closed, whatever it holds.
+MAX_FIELD_LINES = 1000
 
 
 class ReadError(Exception):
@@ -119,13 +124,20 @@ def read_table(
     header_rows: int | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    max_bytes: int | None = None,
 ) -> RawTable:
     """Read `data` (the uploaded bytes) into a RawTable.
 
     header_rows: None = auto (3 for Qualtrics names/question text/ImportId, 2 for SurveyMonkey, else 1);
     sheet: workbook sheet name (None = first non-empty sheet); progress(fraction) is called at least every
-    ~10 % and finally with 1.0. Raises ReadError for empty, binary or data-less files.
+    ~10 % and finally with 1.0; max_bytes: the most a compressed file (ZIP, gzip, an XLSX's parts) may
+    inflate to, checked while inflating (the upload cap; default MAX_UNZIPPED). Raises ReadError for
+    empty, binary, damaged, oversized or data-less files.
     """
+    from cxkpi.ingest.problems import printable
+
+    file_name = printable(file_name)  # it is echoed in every message: no terminal escapes
+    limit = max_bytes or MAX_UNZIPPED
     report = progress or (lambda _f: None)
     if header_rows is not None and header_rows < 1:
         raise ValueError("header_rows must be >= 1 or None")
@@ -133,14 +145,26 @@ def read_table(
         raise ReadError(f"{file_name} is empty. Export the report again and upload the file it produces.")
 
     kind = _kind(data, file_name)
-    if kind == "zip":
-        inner_name, data = _unzip_single(data, file_name)
+    if kind in ("zip", "gzip"):
+        if kind == "zip":
+            inner_name, data = _unzip_single(data, file_name, limit)
+        else:
+            inner_name, data = _gunzip(data, file_name, limit)
+        inner_name = printable(inner_name)
         kind = _kind(data, inner_name)
         file_name = f"{file_name} › {inner_name}"
-        if kind == "zip":
-            raise ReadError(f"{file_name} is a ZIP inside a ZIP. Unpack it and upload the CSV or XLSX file.")
+        if kind in ("zip", "gzip"):
+            raise ReadError(f"{file_name} is an archive inside an archive. Unpack it and upload the CSV or XLSX "
+                            "file.")
     if kind == "workbook":
-        records, numbers, sheet_used, sheets = _read_workbook(data, file_name, sheet, report)
+        _check_workbook_parts(data, file_name, limit)
+        try:
+            records, numbers, sheet_used, sheets = _read_workbook(data, file_name, sheet, report)
+        except ReadError:
+            raise
+        except Exception as e:  # calamine: lying sizes, broken XML… a message, never a traceback
+            raise ReadError(f"{file_name} could not be read as a spreadsheet ({type(e).__name__}: "
+                            f"{str(e)[:200]}). Export it again or save it as CSV.") from e
         encoding = delimiter = None
         warnings: list[str] = []
     else:
@@ -157,7 +181,7 @@ def read_table(
         if hint:
             text = text[hint.end():]
         delimiter = hint.group(1) if hint else _sniff_delimiter(text, file_name)
-        records = _parse_csv(text, delimiter, report)
+        records = _parse_csv(text, delimiter, report, file_name)
         report(0.95)
         numbers = list(range(1, len(records) + 1))
         sheet_used, sheets = None, []
@@ -175,7 +199,6 @@ _MAGIC_NOT_TABLE = {
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image",
-    b"\x1f\x8b": "a gzip archive",
     b"7z\xbc\xaf": "a 7-Zip archive",
     b"Rar!": "a RAR archive",
 }
@@ -190,6 +213,8 @@ def _kind(data: bytes, file_name: str) -> str:
         if any(n.startswith(("xl/", "content.xml")) for n in names) or "mimetype" in names:
             return "workbook"
         return "zip"
+    if data[:2] == b"\x1f\x8b":
+        return "gzip"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2: legacy .xls
         return "workbook"
     for magic, what in _MAGIC_NOT_TABLE.items():
@@ -200,9 +225,99 @@ def _kind(data: bytes, file_name: str) -> str:
     return "text"
 
 
-def _unzip_single(data: bytes, file_name: str) -> tuple[str, bytes]:
+def _too_big(file_name: str, what: str, inflated: int, packed: int, limit: int) -> ReadError:
+    return ReadError(
+        f"{file_name}: {what} unpacks to more than {inflated:,} bytes from {packed:,} (the limit here is "
+        f"{limit:,} bytes, or {MAX_RATIO}× the packed size); refusing it. Split the export (e.g. by date range) "
+        "or load it with `cxkpi ingest` on the server."
+    )
+
+
+def _inflate(chunks: Iterator[bytes], file_name: str, what: str, packed: int, limit: int,
+             keep: bool = True) -> bytes:
+    """Join inflated chunks, stopping as soon as the total passes the limit or the ratio: the size a
+    header declares can lie, the bytes inflated cannot. keep=False only counts (and checks CRCs)."""
+    out: list[bytes] = []
+    total = 0
+    try:
+        for chunk in chunks:
+            total += len(chunk)
+            if total > limit or (total > RATIO_FLOOR and total > MAX_RATIO * max(packed, 1)):
+                raise _too_big(file_name, what, total, packed, limit)
+            if keep:
+                out.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
+        raise ReadError(
+            f"{file_name}: {what} is damaged and cannot be unpacked ({type(e).__name__}: {e}). "
+            "Download or export it again."
+        ) from e
+    return b"".join(out)
+
+
+def _zip_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    with zf.open(info) as fh:
+        while chunk := fh.read(INFLATE_CHUNK):
+            yield chunk
+
+
+def _open_zip(data: bytes, file_name: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise ReadError(f"{file_name} looks like a damaged ZIP/XLSX file ({e}). Export it again.") from e
+
+
+def _gunzip(data: bytes, file_name: str, limit: int) -> tuple[str, bytes]:
+    """A single-file .gz: read like a single-file ZIP, inflated under the same guards."""
+    name = file_name.rsplit("›", 1)[-1].strip()
+    inner = name[:-3] if name.lower().endswith(".gz") else name + ".csv"
+
+    def chunks() -> Iterator[bytes]:
+        d = zlib.decompressobj(wbits=31)  # gzip container
+        view = memoryview(data)
+        for i in range(0, len(data), INFLATE_CHUNK):
+            part = view[i:i + INFLATE_CHUNK]
+            while part:
+                out = d.decompress(part, INFLATE_CHUNK)  # bounded output per call: a bomb cannot burst
+                part = d.unconsumed_tail
+                yield out
+        tail = d.flush()
+        if not d.eof:
+            raise EOFError("the compressed data ends before the end of the file")
+        yield tail
+
+    return inner, _inflate(chunks(), file_name, inner, len(data), limit)
+
+
+def _check_workbook_parts(data: bytes, file_name: str, limit: int) -> None:
+    """Inflate every part of an XLSX/ODS once, counting, before calamine opens it: calamine trusts the
+    sizes the file declares and has no limit of its own. Also catches bad CRCs with a message."""
+    if data[:4] != b"PK\x03\x04":
+        return  # legacy .xls (OLE2) is not compressed
+    zf = _open_zip(data, file_name)
+    declared = sum(i.file_size for i in zf.infolist())
+    if declared > limit or (declared > RATIO_FLOOR and declared > MAX_RATIO * len(data)):
+        raise _too_big(file_name, "this workbook", declared, len(data), limit)
+    total = 0
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+
+        def counted(info: zipfile.ZipInfo = info) -> Iterator[bytes]:
+            nonlocal total
+            for chunk in _zip_chunks(zf, info):
+                total += len(chunk)
+                yield chunk
+
+        before = total
+        _inflate(counted(), file_name, "this workbook", len(data), limit - before, keep=False)
+        if total > limit or (total > RATIO_FLOOR and total > MAX_RATIO * len(data)):
+            raise _too_big(file_name, "this workbook", total, len(data), limit)
+
+
+def _unzip_single(data: bytes, file_name: str, limit: int = MAX_UNZIPPED) -> tuple[str, bytes]:
     """SurveyMonkey (and API exports) ship a ZIP: read the one table inside."""
-    zf = zipfile.ZipFile(io.BytesIO(data))
+    zf = _open_zip(data, file_name)
     infos = [
         i for i in zf.infolist()
         if not i.is_dir() and not i.filename.startswith("__MACOSX/")
@@ -214,9 +329,10 @@ def _unzip_single(data: bytes, file_name: str) -> tuple[str, bytes]:
             f"{file_name} is a ZIP archive with {found}. Unpack it and upload one CSV or XLSX file."
         )
     info = infos[0]
-    if info.file_size > MAX_UNZIPPED:
-        raise ReadError(f"{file_name}: {info.filename} unpacks to {info.file_size:,} bytes, which is too big.")
-    return info.filename.rsplit("/", 1)[-1], zf.read(info)
+    inner = info.filename.rsplit("/", 1)[-1]
+    if info.file_size > limit:
+        raise _too_big(file_name, inner, info.file_size, info.compress_size, limit)
+    return inner, _inflate(_zip_chunks(zf, info), file_name, inner, info.compress_size, limit)
 
 
 # --- text files -----------------------------------------------------------------------------------
@@ -244,6 +360,9 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
             pass
     if data.count(0) > 0:
         raise _binary(file_name)
+    mixed = _mixed_lines(data, file_name)
+    if mixed is not None:
+        return mixed
 
     from charset_normalizer import from_bytes
 
@@ -262,6 +381,73 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
     return _check_text(text, file_name), enc, [
         f"{file_name}: {bad} byte(s) could not be decoded as {enc} and were replaced by '\ufffd'. "
         "If text looks wrong, export the file again as 'CSV UTF-8'."
+    ]
+
+
+def _legacy_encoding(sample: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    for m in from_bytes(sample, cp_isolation=LEGACY_ENCODINGS):
+        if m.encoding not in ("utf_8", "utf_16"):
+            return m.encoding
+    return "cp1252"
+
+
+def _mixed_lines(data: bytes, file_name: str) -> tuple[str, str, list[str]] | None:
+    """A file that is not UTF-8 as a whole but has UTF-8 lines (rows appended by another tool or re-saved
+    in parts): decode each line in its own encoding and say which rows were which, instead of turning
+    the UTF-8 rows into mojibake. None when no line is valid non-ASCII UTF-8 (a plain legacy file)."""
+    from cxkpi.ingest.problems import summarize_rows
+
+    utf8_rows: list[int] = []
+    legacy_rows: list[int] = []
+    lines = data.split(b"\n")
+    non_ascii = re.compile(rb"[\x80-\xff]")
+    for i, raw in enumerate(lines):
+        if not non_ascii.search(raw):
+            continue
+        try:
+            raw.decode("utf-8")
+            utf8_rows.append(i + 1)
+        except UnicodeDecodeError:
+            legacy_rows.append(i + 1)
+    if not utf8_rows or not legacy_rows:
+        return None
+    enc = _legacy_encoding(b"\n".join(lines[r - 1] for r in legacy_rows[:2000]))
+    if enc in ("gb18030", "big5", "gbk", "gb2312", "big5hkscs", "cp950", "cp936", "shift_jis", "cp932", "euc_kr"):
+        # Double-byte text is valid UTF-8 by accident on short lines: keep a line as UTF-8 only when its
+        # legacy reading leaves the scripts the file's legacy lines use (CJK in GBK, not Cyrillic).
+        blocks: dict[int, int] = {}
+        for r in legacy_rows[:2000]:
+            for ch in lines[r - 1].decode(enc, errors="ignore"):
+                if ord(ch) > 127:
+                    blocks[ord(ch) >> 8] = blocks.get(ord(ch) >> 8, 0) + 1
+        usual = {b for b, n in blocks.items() if n * 100 >= sum(blocks.values())}
+
+        def legacy_reading(raw: bytes) -> bool:
+            try:
+                txt = raw.decode(enc)
+            except UnicodeDecodeError:
+                return False
+            return all(ord(ch) >> 8 in usual for ch in txt if ord(ch) > 127)
+
+        moved = [r for r in utf8_rows if legacy_reading(lines[r - 1])]
+        if moved:
+            utf8_rows = [r for r in utf8_rows if r not in set(moved)]
+            legacy_rows = sorted(legacy_rows + moved)
+        if not utf8_rows:
+            return None
+    legacy = set(legacy_rows)
+    text = "\n".join(
+        raw.decode(enc, errors="replace") if i + 1 in legacy else raw.decode("utf-8")
+        for i, raw in enumerate(lines)
+    )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _check_text(text, file_name), f"mixed utf-8/{enc}", [
+        f"{file_name} mixes text encodings: {summarize_rows(utf8_rows)} (line numbers) are UTF-8 and "
+        f"{summarize_rows(legacy_rows)} are not (read as {enc}). Check those rows' text; export the file again "
+        "in one encoding ('CSV UTF-8') if anything looks wrong."
     ]
 
 
@@ -328,7 +514,7 @@ def _sniff_delimiter(text: str, file_name: str) -> str:
     return max(DELIMITERS, key=lambda d: counts[d])
 
 
-def _parse_csv(text: str, delimiter: str, report: Progress) -> list[list[str]]:
+def _parse_csv(text: str, delimiter: str, report: Progress, file_name: str = "the file") -> list[list[str]]:
     csv.field_size_limit(1 << 30)
     total = max(len(text), 1)
     consumed = 0
@@ -345,7 +531,38 @@ def _parse_csv(text: str, delimiter: str, report: Progress) -> list[list[str]]:
             yield line
 
     reader = csv.reader(lines(), delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
-    return [row for row in reader]
+    records: list[list[str]] = []
+    append = records.append
+    line = 0
+    for row in reader:
+        append(row)
+        # A record spanning several lines holds a quoted line break: legitimate in a comment, or a quote
+        # that was never closed and swallowed the rows after it. Only those records are inspected.
+        if reader.line_num - line > 1:
+            _check_multiline(row, records, reader.line_num - line, line + 1, delimiter, file_name)
+        line = reader.line_num
+    return records
+
+
+def _check_multiline(row: list[str], records: list[list[str]], spanned: int, first_line: int, delimiter: str,
+                     file_name: str) -> None:
+    """Reject a record whose quoted field swallowed lines that look like rows of their own."""
+    width = len(records[0])
+    for col, cell in enumerate(row):
+        if "\n" not in cell:
+            continue
+        inner = cell.split("\n")[1:]
+        rowlike = sum(1 for x in inner if width >= 4 and x.count(delimiter) >= width - 1)
+        if len(inner) >= MAX_FIELD_LINES or (rowlike >= 2 and rowlike >= len(inner) // 2):
+            header = records[0][col] if len(records) > 1 and col < width else f"column {col + 1}"
+            from cxkpi.ingest.problems import printable
+
+            raise ReadError(
+                f"{file_name}, row {len(records)}, column '{printable(header.strip())}': a quote (\") opened here "
+                f"is not closed before line {first_line + spanned - 1}, so {spanned - 1} following line(s) "
+                f"(lines {first_line + 1}–{first_line + spanned - 1}, {rowlike} of them shaped like rows) would "
+                "be read as one cell. Close or remove the stray quote and export again."
+            )
 
 
 # --- workbooks ------------------------------------------------------------------------------------
@@ -354,14 +571,6 @@ def _parse_csv(text: str, delimiter: str, report: Progress) -> list[list[str]]:
 def _read_workbook(
     data: bytes, file_name: str, sheet: str | None, report: Progress
 ) -> tuple[list[list[str]], list[int], str, list[str]]:
-    if data[:4] == b"PK\x03\x04":
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-        unpacked = sum(i.file_size for i in infos)
-        if unpacked > MAX_UNZIPPED or (unpacked > 100_000_000 and unpacked > MAX_RATIO * len(data)):
-            raise ReadError(
-                f"{file_name} unpacks to {unpacked:,} bytes from {len(data):,}; refusing it as unsafe. "
-                "Export the data as CSV instead."
-            )
     import python_calamine as pc
 
     try:
@@ -530,6 +739,7 @@ def _build(records: list[list[str]], numbers: list[int], file_name: str, header_
 
     rows = [fit(records[i]) for i in data_idx]
     row_numbers = [numbers[i] for i in data_idx]
+    warnings.extend(_duplicate_headers(fit(header), file_name))
     if not rows:
         raise ReadError(
             f"{file_name} has a header but no data rows. Check the report's filters and export it again."
@@ -549,6 +759,35 @@ def _build(records: list[list[str]], numbers: list[int], file_name: str, header_
         title_rows=title_rows,
         warnings=warnings,
     )
+
+
+def _duplicate_headers(header: list[str], file_name: str) -> list[str]:
+    """One warning per header text used by more than one column: which column is which is a guess."""
+    from cxkpi.ingest.problems import printable
+
+    seen: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        if h:
+            seen.setdefault(h, []).append(i)
+    out = []
+    for cols in seen.values():
+        if len(cols) > 1:
+            name = printable(header[cols[0]])
+            letters = ", ".join(_column_letter(c) for c in cols)
+            out.append(f"{file_name}: {len(cols)} columns are named '{name}' (columns {letters}); the first is read "
+                       f"as '{name}', the others as '{name} (2)'… Rename the columns in the export if cxkpi should "
+                       "read another one.")
+    return out
+
+
+def _column_letter(i: int) -> str:
+    """0 -> A, 26 -> AA: the column as a spreadsheet shows it."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
 
 
 def _detect_header_rows(records: list[list[str]], start: int) -> int:
