@@ -83,19 +83,31 @@ class Problems(list):
         super().__init__()
         self.file = file
 
-    def add(self, severity: str, message: str, *, row: int | None = None, column: str | None = None,
-            value: object = None) -> None:
+    def add(
+        self,
+        severity: str,
+        message: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
         self.append(Problem(self.file, row, column, None if value is None else str(value), message, severity))
 
-    def cells(self, severity: str, message: str, rows: list[int], values: list[object],
-              column: str | None) -> None:
+    def cells(
+        self, severity: str, message: str, rows: list[int], values: list[object], column: str | None
+    ) -> None:
         """One problem per cell (first MAX_PER_COLUMN), then a summary line for the rest."""
         for r, v in list(zip(rows, values, strict=True))[:MAX_PER_COLUMN]:
             self.add(severity, message, row=r, column=column, value=v)
         if len(rows) > MAX_PER_COLUMN:
             more = len(rows) - MAX_PER_COLUMN
-            self.add(severity, f"… and {more} more row(s) with the same problem ({summarize_rows(rows[MAX_PER_COLUMN:])}). "
-                     + message, column=column)
+            self.add(
+                severity,
+                f"… and {more} more row(s) with the same problem ({summarize_rows(rows[MAX_PER_COLUMN:])}). "
+                + message,
+                column=column,
+            )
 
     @property
     def errors(self) -> list[Problem]:

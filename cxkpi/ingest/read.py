@@ -154,8 +154,9 @@ def read_table(
         kind = _kind(data, inner_name)
         file_name = f"{file_name} › {inner_name}"
         if kind in ("zip", "gzip"):
-            raise ReadError(f"{file_name} is an archive inside an archive. Unpack it and upload the CSV or XLSX "
-                            "file.")
+            raise ReadError(
+                f"{file_name} is an archive inside an archive. Unpack it and upload the CSV or XLSX file."
+            )
     if kind == "workbook":
         _check_workbook_parts(data, file_name, limit)
         try:
@@ -163,8 +164,10 @@ def read_table(
         except ReadError:
             raise
         except Exception as e:  # calamine: lying sizes, broken XML… a message, never a traceback
-            raise ReadError(f"{file_name} could not be read as a spreadsheet ({type(e).__name__}: "
-                            f"{str(e)[:200]}). Export it again or save it as CSV.") from e
+            raise ReadError(
+                f"{file_name} could not be read as a spreadsheet ({type(e).__name__}: "
+                f"{str(e)[:200]}). Export it again or save it as CSV."
+            ) from e
         encoding = delimiter = None
         warnings: list[str] = []
     else:
@@ -179,7 +182,7 @@ def read_table(
         # Excel's 'sep=;' hint line: it names the delimiter and Excel does not show it as a row.
         hint = re.match(r"sep=(.)\r?\n", text[:10])
         if hint:
-            text = text[hint.end():]
+            text = text[hint.end() :]
         delimiter = hint.group(1) if hint else _sniff_delimiter(text, file_name)
         records = _parse_csv(text, delimiter, report, file_name)
         report(0.95)
@@ -233,8 +236,9 @@ def _too_big(file_name: str, what: str, inflated: int, packed: int, limit: int) 
     )
 
 
-def _inflate(chunks: Iterator[bytes], file_name: str, what: str, packed: int, limit: int,
-             keep: bool = True) -> bytes:
+def _inflate(
+    chunks: Iterator[bytes], file_name: str, what: str, packed: int, limit: int, keep: bool = True
+) -> bytes:
     """Join inflated chunks, stopping as soon as the total passes the limit or the ratio: the size a
     header declares can lie, the bytes inflated cannot. keep=False only counts (and checks CRCs)."""
     out: list[bytes] = []
@@ -276,7 +280,7 @@ def _gunzip(data: bytes, file_name: str, limit: int) -> tuple[str, bytes]:
         d = zlib.decompressobj(wbits=31)  # gzip container
         view = memoryview(data)
         for i in range(0, len(data), INFLATE_CHUNK):
-            part = view[i:i + INFLATE_CHUNK]
+            part = view[i : i + INFLATE_CHUNK]
             while part:
                 out = d.decompress(part, INFLATE_CHUNK)  # bounded output per call: a bomb cannot burst
                 part = d.unconsumed_tail
@@ -319,8 +323,10 @@ def _unzip_single(data: bytes, file_name: str, limit: int = MAX_UNZIPPED) -> tup
     """SurveyMonkey (and API exports) ship a ZIP: read the one table inside."""
     zf = _open_zip(data, file_name)
     infos = [
-        i for i in zf.infolist()
-        if not i.is_dir() and not i.filename.startswith("__MACOSX/")
+        i
+        for i in zf.infolist()
+        if not i.is_dir()
+        and not i.filename.startswith("__MACOSX/")
         and i.filename.lower().endswith(TEXT_EXT + WORKBOOK_EXT)
     ]
     if len(infos) != 1:
@@ -378,10 +384,14 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str, list[str]]:
     enc = candidates[0] if candidates and candidates[0] not in ("utf_8", "utf_16") else "cp1252"
     text = data.decode(enc, errors="replace")
     bad = text.count("\ufffd")
-    return _check_text(text, file_name), enc, [
-        f"{file_name}: {bad} byte(s) could not be decoded as {enc} and were replaced by '\ufffd'. "
-        "If text looks wrong, export the file again as 'CSV UTF-8'."
-    ]
+    return (
+        _check_text(text, file_name),
+        enc,
+        [
+            f"{file_name}: {bad} byte(s) could not be decoded as {enc} and were replaced by '\ufffd'. "
+            "If text looks wrong, export the file again as 'CSV UTF-8'."
+        ],
+    )
 
 
 def _legacy_encoding(sample: bytes) -> str:
@@ -414,7 +424,18 @@ def _mixed_lines(data: bytes, file_name: str) -> tuple[str, str, list[str]] | No
     if not utf8_rows or not legacy_rows:
         return None
     enc = _legacy_encoding(b"\n".join(lines[r - 1] for r in legacy_rows[:2000]))
-    if enc in ("gb18030", "big5", "gbk", "gb2312", "big5hkscs", "cp950", "cp936", "shift_jis", "cp932", "euc_kr"):
+    if enc in (
+        "gb18030",
+        "big5",
+        "gbk",
+        "gb2312",
+        "big5hkscs",
+        "cp950",
+        "cp936",
+        "shift_jis",
+        "cp932",
+        "euc_kr",
+    ):
         # Double-byte text is valid UTF-8 by accident on short lines: keep a line as UTF-8 only when its
         # legacy reading leaves the scripts the file's legacy lines use (CJK in GBK, not Cyrillic).
         blocks: dict[int, int] = {}
@@ -444,11 +465,15 @@ def _mixed_lines(data: bytes, file_name: str) -> tuple[str, str, list[str]] | No
     )
     if text.startswith("\ufeff"):
         text = text[1:]
-    return _check_text(text, file_name), f"mixed utf-8/{enc}", [
-        f"{file_name} mixes text encodings: {summarize_rows(utf8_rows)} (line numbers) are UTF-8 and "
-        f"{summarize_rows(legacy_rows)} are not (read as {enc}). Check those rows' text; export the file again "
-        "in one encoding ('CSV UTF-8') if anything looks wrong."
-    ]
+    return (
+        _check_text(text, file_name),
+        f"mixed utf-8/{enc}",
+        [
+            f"{file_name} mixes text encodings: {summarize_rows(utf8_rows)} (line numbers) are UTF-8 and "
+            f"{summarize_rows(legacy_rows)} are not (read as {enc}). Check those rows' text; export the file again "
+            "in one encoding ('CSV UTF-8') if anything looks wrong."
+        ],
+    )
 
 
 def _non_ascii_sample(data: bytes, limit: int = 49_152) -> bytes:
@@ -544,8 +569,9 @@ def _parse_csv(text: str, delimiter: str, report: Progress, file_name: str = "th
     return records
 
 
-def _check_multiline(row: list[str], records: list[list[str]], spanned: int, first_line: int, delimiter: str,
-                     file_name: str) -> None:
+def _check_multiline(
+    row: list[str], records: list[list[str]], spanned: int, first_line: int, delimiter: str, file_name: str
+) -> None:
     """Reject a record whose quoted field swallowed lines that look like rows of their own."""
     width = len(records[0])
     for col, cell in enumerate(row):
@@ -720,15 +746,21 @@ def _build(records: list[list[str]], numbers: list[int], file_name: str, header_
     data_idx = [i for i in range(start + n_header, end) if any(records[i])]
     width = max([len(header)] + [len(records[i]) for i in data_idx])
     # Trailing columns with no header text and no data (trailing delimiters, stray formatting) go.
-    while width > 1 and not (header + [""] * width)[width - 1] and not any(
-        len(records[i]) >= width and records[i][width - 1] for i in data_idx
-    ) and not any(len(r) >= width and r[width - 1] for r in extra):
+    while (
+        width > 1
+        and not (header + [""] * width)[width - 1]
+        and not any(len(records[i]) >= width and records[i][width - 1] for i in data_idx)
+        and not any(len(r) >= width and r[width - 1] for r in extra)
+    ):
         width -= 1
     # Leading empty columns (an XLSX table that starts in column B).
     lead = 0
-    while lead < min(width, len(header)) - 1 and not header[lead] and not any(
-        len(records[i]) > lead and records[i][lead] for i in data_idx
-    ) and not any(len(r) > lead and r[lead] for r in extra):
+    while (
+        lead < min(width, len(header)) - 1
+        and not header[lead]
+        and not any(len(records[i]) > lead and records[i][lead] for i in data_idx)
+        and not any(len(r) > lead and r[lead] for r in extra)
+    ):
         lead += 1
 
     def fit(row: list[str]) -> list[str]:
@@ -774,9 +806,11 @@ def _duplicate_headers(header: list[str], file_name: str) -> list[str]:
         if len(cols) > 1:
             name = printable(header[cols[0]])
             letters = ", ".join(_column_letter(c) for c in cols)
-            out.append(f"{file_name}: {len(cols)} columns are named '{name}' (columns {letters}); the first is read "
-                       f"as '{name}', the others as '{name} (2)'… Rename the columns in the export if cxkpi should "
-                       "read another one.")
+            out.append(
+                f"{file_name}: {len(cols)} columns are named '{name}' (columns {letters}); the first is read "
+                f"as '{name}', the others as '{name} (2)'… Rename the columns in the export if cxkpi should "
+                "read another one."
+            )
     return out
 
 
