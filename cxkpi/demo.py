@@ -9,7 +9,8 @@ The story a CS lead should recognise:
   "friction" score per account drives all three; accounts in their last four months are rockier still);
 - company-wide CSAT (share of 4–5) climbs from ~72 % across the 80 % line, then a product-incident quarter
   about nine months before the end drops it back under 80 % (slower replies, more reopens), and it recovers;
-- NPS sits mostly between 20 and 45.
+- NPS sits mostly between 20 and 45: a relationship survey every quarter, and a transactional NPS after
+  solved tickets every month (so the last month always has an NPS).
 """
 
 from __future__ import annotations
@@ -49,40 +50,202 @@ OWNERS = {
     "Enterprise": ("Sofia Rossi", "Daniel Kim"),
 }
 AGENTS = (
-    "Alex Moreau", "Bea Lindqvist", "Chidi Eze", "Dana Novak", "Eli Haddad", "Farah Qureshi",
-    "Gus Tanaka", "Hana Silva", "Ivan Petrov", "Julia Weber", "Kofi Mensah", "Lena Fischer",
+    "Alex Moreau",
+    "Bea Lindqvist",
+    "Chidi Eze",
+    "Dana Novak",
+    "Eli Haddad",
+    "Farah Qureshi",
+    "Gus Tanaka",
+    "Hana Silva",
+    "Ivan Petrov",
+    "Julia Weber",
+    "Kofi Mensah",
+    "Lena Fischer",
 )
 LEADS = ("Marta Lopez", "Noah Brooks", "Olivia Grant")
-STAFF_FIRST = ("Aiden", "Bianca", "Carlos", "Deepa", "Erik", "Fatima", "George", "Helen", "Isaac", "Jade",
-               "Karim", "Laura", "Mateo", "Nadia", "Oscar", "Paula", "Rami", "Sara", "Tomas")
-STAFF_LAST = ("Adams", "Baker", "Costa", "Dubois", "Evans", "Fox", "Garcia", "Hill", "Ito", "Jensen", "Khan",
-              "Lee", "Meyer", "Nunez", "Olsen", "Park", "Quinn", "Reyes", "Stone", "Turner")
+STAFF_FIRST = (
+    "Aiden",
+    "Bianca",
+    "Carlos",
+    "Deepa",
+    "Erik",
+    "Fatima",
+    "George",
+    "Helen",
+    "Isaac",
+    "Jade",
+    "Karim",
+    "Laura",
+    "Mateo",
+    "Nadia",
+    "Oscar",
+    "Paula",
+    "Rami",
+    "Sara",
+    "Tomas",
+)
+STAFF_LAST = (
+    "Adams",
+    "Baker",
+    "Costa",
+    "Dubois",
+    "Evans",
+    "Fox",
+    "Garcia",
+    "Hill",
+    "Ito",
+    "Jensen",
+    "Khan",
+    "Lee",
+    "Meyer",
+    "Nunez",
+    "Olsen",
+    "Park",
+    "Quinn",
+    "Reyes",
+    "Stone",
+    "Turner",
+)
 EMPLOYEE_DOMAIN = "northwind-demo.example"  # the demo company's own staff (ESAT respondents)
 
 NAME_HEAD = (
-    "Acme", "Blue", "Cedar", "Delta", "Ember", "Falcon", "Granite", "Harbor", "Iris", "Juniper", "Kestrel",
-    "Lumen", "Maple", "Nimbus", "Orchid", "Pioneer", "Quartz", "Raven", "Summit", "Tidal", "Umber",
-    "Vertex", "Willow", "Xenon", "Yarrow", "Zephyr", "Atlas", "Beacon", "Cobalt", "Drift", "Echo",
-    "Fjord", "Golden", "Helix", "Indigo", "Jasper",
+    "Acme",
+    "Blue",
+    "Cedar",
+    "Delta",
+    "Ember",
+    "Falcon",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Lumen",
+    "Maple",
+    "Nimbus",
+    "Orchid",
+    "Pioneer",
+    "Quartz",
+    "Raven",
+    "Summit",
+    "Tidal",
+    "Umber",
+    "Vertex",
+    "Willow",
+    "Xenon",
+    "Yarrow",
+    "Zephyr",
+    "Atlas",
+    "Beacon",
+    "Cobalt",
+    "Drift",
+    "Echo",
+    "Fjord",
+    "Golden",
+    "Helix",
+    "Indigo",
+    "Jasper",
 )
 NAME_TAIL = (
-    "Analytics", "Logistics", "Health", "Foods", "Labs", "Retail", "Robotics", "Media", "Energy",
-    "Finance", "Travel", "Studios", "Systems", "Legal",
+    "Analytics",
+    "Logistics",
+    "Health",
+    "Foods",
+    "Labs",
+    "Retail",
+    "Robotics",
+    "Media",
+    "Energy",
+    "Finance",
+    "Travel",
+    "Studios",
+    "Systems",
+    "Legal",
 )
 FIRST_NAMES = ("ana", "ben", "carla", "dev", "emma", "felix", "grace", "hugo", "ines", "jake", "kira", "leo")
-CHURN_REASONS = ("Budget cuts", "Switched to competitor", "Missing features", "Low adoption", "Company closed")
+CHURN_REASONS = (
+    "Budget cuts",
+    "Switched to competitor",
+    "Missing features",
+    "Low adoption",
+    "Company closed",
+)
 SUBJECTS = (
-    "Cannot log in", "Invoice question", "Export fails", "Integration sync error", "How do I add users?",
-    "Report shows wrong totals", "Feature request", "Slow dashboard", "Password reset", "API rate limit",
-    "Billing address change", "SSO setup",
+    "Cannot log in",
+    "Invoice question",
+    "Export fails",
+    "Integration sync error",
+    "How do I add users?",
+    "Report shows wrong totals",
+    "Feature request",
+    "Slow dashboard",
+    "Password reset",
+    "API rate limit",
+    "Billing address change",
+    "SSO setup",
 )
 NPS_COMMENTS = {
-    "promoter": ("Great product and the team is quick to help.", "Saves us hours every week.",
-                 "Support is excellent.", "Easy to roll out to the whole team."),
-    "passive": ("Good overall, a few rough edges.", "Does the job; reporting could be better.",
-                "Pricing is a bit high for what we use.", "Fine, but onboarding took a while."),
-    "detractor": ("Tickets take days and keep coming back.", "Too many bugs since the last release.",
-                  "Support is slow to answer.", "We are evaluating alternatives."),
+    "promoter": (
+        "Great product and the team is quick to help.",
+        "Saves us hours every week.",
+        "Support is excellent.",
+        "Easy to roll out to the whole team.",
+    ),
+    "passive": (
+        "Good overall, a few rough edges.",
+        "Does the job; reporting could be better.",
+        "Pricing is a bit high for what we use.",
+        "Fine, but onboarding took a while.",
+    ),
+    "detractor": (
+        "Tickets take days and keep coming back.",
+        "Too many bugs since the last release.",
+        "Support is slow to answer.",
+        "We are evaluating alternatives.",
+    ),
+}
+CSAT_COMMENTS = {
+    "good": (
+        "Quick and friendly, thanks!",
+        "Solved on the first reply.",
+        "Clear answer with a screenshot, perfect.",
+        "Agent stayed until it worked.",
+        "Faster than I expected.",
+        "Helpful, and followed up the next day.",
+    ),
+    "bad": (
+        "Took too long and the issue came back.",
+        "Had to explain the problem three times.",
+        "The fix only worked for a day.",
+        "Waited two days for a first answer.",
+        "Answer did not match our setup.",
+        "Closed before it was actually solved.",
+    ),
+}
+# The monthly transactional NPS asked after a solved ticket: comments about that experience.
+TNPS_COMMENTS = {
+    "promoter": (
+        "The support team is the reason we stay.",
+        "Every ticket gets sorted within a day.",
+        "Reliable product, responsive people.",
+        "Onboarding new colleagues is painless.",
+        "Reports we trust in board meetings.",
+    ),
+    "passive": (
+        "Good, but the mobile app lags behind.",
+        "Solid tool; the admin settings are confusing.",
+        "Support is fine, documentation could be better.",
+        "Would like more integrations.",
+        "Works well once it is set up.",
+    ),
+    "detractor": (
+        "Same bug reported twice, still open.",
+        "Invoices keep coming out wrong.",
+        "Nobody answered over the weekend.",
+        "Export broke our month-end close.",
+        "Price went up, value did not.",
+    ),
 }
 COST_CATEGORIES = ("CSM salaries", "Customer marketing", "Success tooling", "Onboarding services")
 
@@ -159,11 +322,15 @@ def _accounts(rng: np.random.Generator, cal: _Calendar) -> pd.DataFrame:
         # new customers arrive a little faster as the company grows
         cal.start + (np.sqrt(rng.random(n)) * (cal.end - cal.start - 20 * DAY)).astype(np.int64),
     )
-    created = created - created % DAY + rng.integers(8 * 60, 18 * 60, size=n) * 60  # office hours, whole minutes
+    created = (
+        created - created % DAY + rng.integers(8 * 60, 18 * 60, size=n) * 60
+    )  # office hours, whole minutes
     friction = rng.normal(0.0, 1.0, size=n)  # hidden: slow, reopened tickets, lower scores, more churn
     names = rng.permutation(len(NAME_HEAD) * len(NAME_TAIL))[:n]
     seats = np.where(
-        seg == 0, rng.integers(2, 16, size=n), np.where(seg == 1, rng.integers(15, 81, size=n), rng.integers(80, 401, size=n))
+        seg == 0,
+        rng.integers(2, 16, size=n),
+        np.where(seg == 1, rng.integers(15, 81, size=n), rng.integers(80, 401, size=n)),
     )
     interval = np.array(
         [rng.choice(3, p=[[0.80, 0.05, 0.15], [0.40, 0.05, 0.55], [0.0, 0.10, 0.90]][int(s)]) for s in seg]
@@ -208,8 +375,18 @@ def _subscriptions(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame):
         plan_i, seats, iv = PLANS.index(a.plan), a._seats, a._interval
         seq = 0
 
-        def add(start: int, end: int | None, plan_i: int, seats: int, iv: int, status: str, reason=None,
-                discount=0.0, amount=None, _a=a) -> None:
+        def add(
+            start: int,
+            end: int | None,
+            plan_i: int,
+            seats: int,
+            iv: int,
+            status: str,
+            reason=None,
+            discount=0.0,
+            amount=None,
+            _a=a,
+        ) -> None:
             nonlocal seq
             seq += 1
             unit = PRICE_PER_SEAT[PLANS[plan_i]] * (1, 3, 12 * 0.85)[iv]
@@ -275,7 +452,9 @@ def _subscriptions(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame):
         reason = None
         if churns:
             reason = (
-                "Poor support experience" if rng.random() < _sigmoid(1.2 * z - 1.0) else str(rng.choice(CHURN_REASONS))
+                "Poor support experience"
+                if rng.random() < _sigmoid(1.2 * z - 1.0)
+                else str(rng.choice(CHURN_REASONS))
             )
         cur_end = churn if churns else None
         periods = []  # (start, end, plan, seats)
@@ -311,7 +490,9 @@ def _subscriptions(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame):
     return subs, renewals, churned_at, churn_reason, gaps
 
 
-def _renewals(out: list[dict], cal: _Calendar, account_id: str, sub: dict, start: int, end: int | None) -> None:
+def _renewals(
+    out: list[dict], cal: _Calendar, account_id: str, sub: dict, start: int, end: int | None
+) -> None:
     """One renewal per contract anniversary from the window start to three months past its end."""
     value = round(sub["amount"] * sub["quantity"] * (1 - sub["discount"]), 2)
     k = 1
@@ -462,12 +643,18 @@ def _nps_level(x: np.ndarray, target: float, sigma: float) -> float:
     return (lo + hi) / 2
 
 
-def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: pd.DataFrame) -> pd.DataFrame:
+def _responses(
+    rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: pd.DataFrame, side: np.random.Generator
+) -> pd.DataFrame:
+    """Every survey answer. `side` draws what was added later (the monthly NPS, comment wording) so the
+    main stream, and with it every earlier figure of the demo, stays as it was."""
     parts: list[pd.DataFrame] = []
     solved = tk[tk["_solved_s"] >= 0]
     # Post-ticket CSAT (1–5): about a quarter of solved tickets answer, a few hours after the solve.
     ans = solved[rng.random(len(solved)) < np.where(solved["channel"] == "chat", 0.30, 0.22)]
-    sub_s = ans["_solved_s"].to_numpy() + (np.exp(rng.normal(np.log(3 * 3600), 1.0, len(ans)))).astype(np.int64)
+    sub_s = ans["_solved_s"].to_numpy() + (np.exp(rng.normal(np.log(3 * 3600), 1.0, len(ans)))).astype(
+        np.int64
+    )
     keep = sub_s < cal.end
     ans, sub_s = ans[keep], sub_s[keep]
     month = cal.month_of(sub_s)
@@ -477,11 +664,10 @@ def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: 
         np.where(rng.random(len(ans)) < 0.6, 5, 4),
         rng.choice([1, 2, 3], size=len(ans), p=[0.2, 0.3, 0.5]),
     )
-    csat_comment = np.where(
-        rng.random(len(ans)) < 0.15,
-        np.where(positive, "Quick and friendly, thanks!", "Took too long and the issue came back."),
-        None,
-    )
+    has_comment = rng.random(len(ans)) < 0.15
+    good = np.array(CSAT_COMMENTS["good"])[side.integers(len(CSAT_COMMENTS["good"]), size=len(ans))]
+    bad = np.array(CSAT_COMMENTS["bad"])[side.integers(len(CSAT_COMMENTS["bad"]), size=len(ans))]
+    csat_comment = np.where(has_comment, np.where(positive, good, bad), None)
     parts.append(
         pd.DataFrame(
             {
@@ -512,8 +698,15 @@ def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: 
     ces, ces_s = ces[keep], ces_s[keep]
     ces_m = cal.month_of(ces_s)
     ces_score = np.clip(
-        np.round(5.3 + 0.8 * ces["_exp"].to_numpy() + 0.5 * ces_m / (MONTHS - 1) - 0.6 * cal.incident[ces_m]
-                 + rng.normal(0, 1.0, len(ces))), 1, 7
+        np.round(
+            5.3
+            + 0.8 * ces["_exp"].to_numpy()
+            + 0.5 * ces_m / (MONTHS - 1)
+            - 0.6 * cal.incident[ces_m]
+            + rng.normal(0, 1.0, len(ces))
+        ),
+        1,
+        7,
     )
     parts.append(
         pd.DataFrame(
@@ -543,7 +736,11 @@ def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: 
     z = acc["_friction"].to_numpy()
     # Each account's realised ticket experience: reopened share of its tickets (slow + reopened = unhappy).
     reopen_share = (
-        tk.assign(r=tk["reopens"] > 0).groupby("_ai")["r"].mean().reindex(range(len(acc)), fill_value=0.0).to_numpy()
+        tk.assign(r=tk["reopens"] > 0)
+        .groupby("_ai")["r"]
+        .mean()
+        .reindex(range(len(acc)), fill_value=0.0)
+        .to_numpy()
     )
     nps_rows = []
     for mi in range(1, MONTHS, 3):
@@ -551,8 +748,11 @@ def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: 
         away = (acc["_gap_from"].to_numpy() <= wave) & (wave < acc["_gap_to"].to_numpy())
         active = (created <= wave) & (np.isnan(churned) | (churned > wave)) & ~away
         idx = np.flatnonzero(active & (rng.random(len(acc)) < 0.50))
-        k = np.where(acc["segment"].to_numpy()[idx] == "Enterprise", 3, np.where(
-            acc["segment"].to_numpy()[idx] == "Mid-market", 2, 1))
+        k = np.where(
+            acc["segment"].to_numpy()[idx] == "Enterprise",
+            3,
+            np.where(acc["segment"].to_numpy()[idx] == "Mid-market", 2, 1),
+        )
         k = 1 + (rng.random(len(idx)) * k).astype(int)
         ri = np.repeat(idx, k)
         nr = len(ri)
@@ -592,18 +792,25 @@ def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: 
             )
         )
     parts.extend(nps_rows)
+    parts.append(_transactional_nps(side, cal, acc, solved))
 
     # ESAT (1–5): a quarterly employee pulse of the support and success team; no account.
     # The whole company (~60 people) is asked, so a quarter has enough answers to read.
-    others = [f"{f} {STAFF_LAST[(i + 3 * (i // len(STAFF_FIRST))) % len(STAFF_LAST)]}"
-              for i, f in enumerate(STAFF_FIRST * 2)]
-    staff = [n.lower().replace(" ", ".") + "@" + EMPLOYEE_DOMAIN
-             for n in (*AGENTS, *LEADS, *(o for v in OWNERS.values() for o in v), *others)]
+    others = [
+        f"{f} {STAFF_LAST[(i + 3 * (i // len(STAFF_FIRST))) % len(STAFF_LAST)]}"
+        for i, f in enumerate(STAFF_FIRST * 2)
+    ]
+    staff = [
+        n.lower().replace(" ", ".") + "@" + EMPLOYEE_DOMAIN
+        for n in (*AGENTS, *LEADS, *(o for v in OWNERS.values() for o in v), *others)
+    ]
     for mi in range(2, MONTHS, 3):
         who = [s for s in staff if rng.random() < 0.85]
         ne = len(who)
         # The support team feels the incident quarter too (more load, more escalations).
-        sc = np.clip(np.round(4.25 + 0.3 * mi / (MONTHS - 1) - 0.8 * cal.incident[mi] + rng.normal(0, 0.9, ne)), 1, 5)
+        sc = np.clip(
+            np.round(4.25 + 0.3 * mi / (MONTHS - 1) - 0.8 * cal.incident[mi] + rng.normal(0, 0.9, ne)), 1, 5
+        )
         parts.append(
             pd.DataFrame(
                 {
@@ -633,6 +840,53 @@ def _responses(rng: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, tk: 
     return out.drop(columns=["_t", "_prefix"])
 
 
+def _transactional_nps(
+    side: np.random.Generator, cal: _Calendar, acc: pd.DataFrame, solved: pd.DataFrame
+) -> pd.DataFrame:
+    """A monthly transactional NPS (0–10): about one solved ticket in ten gets "how likely are you to
+    recommend us?" a day or two later, so every month, not only the quarterly wave months, has an NPS.
+
+    Same story as the relationship survey: slow, reopened tickets and unhappy accounts answer lower, and
+    the company level follows the relationship survey's drift (lower in the incident quarter).
+    """
+    ask = solved[side.random(len(solved)) < 0.10]
+    t_sub = ask["_solved_s"].to_numpy() + side.integers(DAY, 3 * DAY, len(ask))
+    keep = t_sub < cal.end
+    ask, t_sub = ask[keep], t_sub[keep]
+    month = cal.month_of(t_sub)
+    x = 1.2 * ask["_exp"].to_numpy()
+    latent = np.empty(len(ask))
+    for mi in range(MONTHS):
+        here = month == mi
+        if here.any():
+            target = 10.0 if cal.incident[mi] else 22.0 + 16.0 * mi / (MONTHS - 1)
+            latent[here] = _nps_level(x[here], target, NPS_SIGMA) + x[here]
+    sc = np.clip(np.round(latent + side.normal(0, NPS_SIGMA, len(ask))), 0, 10)
+    cat = np.where(sc >= 9, "promoter", np.where(sc >= 7, "passive", "detractor"))
+    has_c = side.random(len(ask)) < 0.45
+    pick = side.integers(5, size=len(ask))
+    comment = [TNPS_COMMENTS[c][p] if h else None for c, p, h in zip(cat, pick, has_c, strict=True)]
+    return pd.DataFrame(
+        {
+            "_t": t_sub,
+            "_prefix": "TNPS",
+            "account_id": ask["account_id"].to_numpy(),
+            "email": ask["email"].to_numpy(),
+            "company": ask["company"].to_numpy(),
+            "survey": "Transactional NPS (after support)",
+            "kind": "nps",
+            "score": sc,
+            "scale_min": 0.0,
+            "scale_max": 10.0,
+            "reversed": False,
+            "respondent": ask["email"].to_numpy(),
+            "comment": comment,
+            "channel": ask["channel"].to_numpy(),
+            "ticket_id": ask["ticket_id"].to_numpy(),
+        }
+    )
+
+
 def _costs(rng: np.random.Generator, cal: _Calendar) -> pd.DataFrame:
     rows = []
     for mi in range(MONTHS):
@@ -646,7 +900,15 @@ def _costs(rng: np.random.Generator, cal: _Calendar) -> pd.DataFrame:
         }
         for cat, amount in amounts.items():
             slug = cat.lower().replace(" ", "-")
-            rows.append({"cost_id": f"{d:%Y-%m}-{slug}", "date": d, "category": cat, "amount": amount, "currency": "USD"})
+            rows.append(
+                {
+                    "cost_id": f"{d:%Y-%m}-{slug}",
+                    "date": d,
+                    "category": cat,
+                    "amount": amount,
+                    "currency": "USD",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -662,7 +924,7 @@ def build_demo(end_month: dt.date | None = None, seed: int = 7) -> dict[str, pd.
     acc["churned_at"] = pd.array(churned_at, dtype="Int64")
     acc["churn_reason"] = churn_reason
     tk = _tickets(rng, cal, acc)
-    resp = _responses(rng, cal, acc, tk)
+    resp = _responses(rng, cal, acc, tk, np.random.default_rng([seed, 1]))
     sub_df = pd.DataFrame(subs)
     accounts = acc.assign(
         created_at=_ts(acc["_created"].to_numpy()),
@@ -758,8 +1020,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     end_month = end or default_end_month()
-    print(f"{'Replaced' if replacing else 'Loaded'} the demo workspace "
-          f"({_month_add(end_month, -(MONTHS - 1)):%Y-%m} to {end_month:%Y-%m}) in {elapsed:.1f} s:")
+    print(
+        f"{'Replaced' if replacing else 'Loaded'} the demo workspace "
+        f"({_month_add(end_month, -(MONTHS - 1)):%Y-%m} to {end_month:%Y-%m}) in {elapsed:.1f} s:"
+    )
     width = max(len(k) for k in counts)
     for name, n in counts.items():
         print(f"  {name:<{width}}  {n:>7,}")
