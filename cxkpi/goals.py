@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import sqlalchemy as sa
 
+from cxkpi.access import guarded
 from cxkpi.store.schema import goals
 
 GoalKind = Literal["relative", "absolute"]
@@ -56,6 +57,7 @@ def _as_date(d: dt.date | str) -> dt.date:
     return d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d))
 
 
+@guarded("add a goal")
 def add_goal(
     engine: sa.Engine,
     metric: str,
@@ -121,6 +123,7 @@ def get_goal(engine: sa.Engine, goal_id: str) -> Goal | None:
     return _goal(row) if row is not None else None
 
 
+@guarded("delete a goal")
 def delete_goal(engine: sa.Engine, goal_id: str) -> bool:
     """Remove a goal; True when there was one with that id."""
     with engine.begin() as conn:

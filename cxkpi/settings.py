@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from cxkpi.access import guarded
 from cxkpi.benchmarks import BENCHMARK_IDS
 from cxkpi.store.schema import settings as settings_table
 
@@ -149,6 +150,7 @@ def get_settings(engine: sa.Engine) -> WorkspaceSettings:
         raise ValueError(f"the saved workspace settings are invalid: {e}") from None
 
 
+@guarded("save workspace settings")
 def save_settings(engine: sa.Engine, s: WorkspaceSettings) -> WorkspaceSettings:
     """Validate and store every setting (other keys in the table are left alone); returns what was saved."""
     s = s.validated()

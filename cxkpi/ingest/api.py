@@ -20,12 +20,14 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from cxkpi.access import guarded
 from cxkpi.ingest import load as _load
 from cxkpi.ingest.detect import detect, near_misses
 from cxkpi.ingest.mapping import (
     Mapped,
     Suggestion,
     apply_source,
+    header_signature,
     find_mapping,
     save_mapping,
     source_from_spec,
@@ -33,6 +35,7 @@ from cxkpi.ingest.mapping import (
 )
 from cxkpi.ingest.problems import Problem, Problems, Question
 from cxkpi.ingest.read import RawTable, ReadError, read_table
+from cxkpi.ingest.recognize import Proposal, recognize
 from cxkpi.ingest.validate import validate
 from cxkpi.sources import all_sources, get_source
 from cxkpi.sources.base import Field, Source, norm
@@ -65,6 +68,11 @@ class Preview:
     already_loaded: int | None = None  # load id of an active load of the same bytes
     read_info: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    # An export no registered tool or saved mapping matches: the reading proposed by meaning, its mapping,
+    # and whether the user has accepted it yet (one click on the Data page, --accept-suggested on the CLI).
+    proposal: Proposal | None = None
+    proposal_spec: dict[str, Any] | None = None
+    needs_confirmation: bool = False
     _mapped: Mapped | None = field(default=None, repr=False)
     _system: str | None = field(default=None, repr=False)
 
@@ -79,7 +87,15 @@ class Preview:
     @property
     def ok(self) -> bool:
         """Loadable as is: recognized or mapped, no errors, no open questions."""
-        return self._mapped is not None and not self.errors and not self.questions
+        return self._mapped is not None and not self.errors and not self.questions and not self.needs_confirmation
+
+    @property
+    def clicks(self) -> str:
+        """How this file gets in: 'none' (a registered tool or a saved reading), 'one' (a proposal with no
+        question), 'answer' (a proposal with questions, each with a suggested answer)."""
+        if self.proposal is None:
+            return "none"
+        return "answer" if self.proposal.asks else "one"
 
 
 @dataclass
@@ -191,6 +207,7 @@ def preview(
     progress: Any = None,
     sheet: str | None = None,
     dayfirst: bool | str | None = None,
+    accept_suggested: bool = False,
 ) -> Preview:
     """Read, recognize (or map), type and validate a file. Nothing is written."""
     sha = sha256_of(data)
@@ -227,18 +244,29 @@ def preview(
     except (KeyError, ValueError) as e:
         problems.add("error", str(e).strip("'\""))
         return empty
+    prop: Proposal | None = None
+    given = dict(answers or {})
     if src is None:
-        sug = suggest_mapping(raw)
+        prop = recognize(raw)
         near = near_misses(raw)
-        hint = ""
-        if near:
-            hint = " Closest known export: " + "; ".join(
-                f"{m.source.label} (missing {', '.join(repr(x) for x in m.missing)})" for m in near[:2]) + "."
-        problems.add("error", "this export is not one cxkpi recognizes. Confirm the suggested column mapping "
-                     f"(table {sug.table}) on the Data page, or pass a mapping file (cxkpi ingest --mapping "
-                     f"FILE.toml; see docs/ingest.md).{hint}")
-        empty.suggestion = sug
-        return empty
+        if near and near[0].source.table == prop.table:
+            prop.looks_like = near[0].source.label
+        if accept_suggested:
+            given = {**prop.suggested_answers(), **given}
+        blocked = prop.unanswerable(given)
+        if blocked:
+            problems.add("error", "this export is not one cxkpi recognizes, and the proposed reading needs an "
+                         "answer cxkpi cannot suggest: " + " ".join(a.prompt for a in blocked) + " Answer it on the "
+                         "Data page, or pass a mapping file (cxkpi ingest --mapping FILE.toml; see docs/ingest.md).")
+            empty.proposal, empty.suggestion = prop, suggest_mapping(raw)
+            empty.questions = _asks(prop, given)
+            return empty
+        spec = {**prop.spec(given), "name": "recognized"}
+        try:
+            src = source_from_spec(spec, name=f"recognized:{prop.table}")
+        except ValueError as e:
+            problems.add("error", str(e))
+            return empty
     if source and not spec.get("columns"):
         missing = [alts[0] for alts in src.required if not any(norm(a) in {norm(h) for h in raw.column_names()}
                                                                 for a in alts)]
@@ -253,8 +281,12 @@ def preview(
         options["values"] = spec["values"]
     if dayfirst not in (None, "auto"):
         options["dayfirst"] = dayfirst
-    options["answers"] = {**(spec.get("answers") or {}), **(answers or {})}
+    options["answers"] = {**(spec.get("answers") or {}), **given}
     mapped = apply_source(src, raw, options)
+    if accept_suggested and any(q.default for q in mapped.questions if q.id not in options["answers"]):
+        # --accept-suggested answers every question that has a suggestion, the importer's own included.
+        options["answers"].update({q.id: q.default for q in mapped.questions if q.default})
+        mapped = apply_source(src, raw, options)
     validate(mapped)
     # Row-level complaints about a column whose question is still open (e.g. day-first dates) are only
     # the echo of that question: show the question, not one warning per row.
@@ -264,12 +296,16 @@ def preview(
     shown = main.drop(columns=[c for c in ("_column",) if c in main.columns]).head(SAMPLE_ROWS)
     prev = Preview(
         file_name=file_name, sha256=sha, source=src.name, source_label=src.label, tables=list(mapped.tables),
-        mapping=mapped.mapping, questions=mapped.questions, problems=problems, rows=shown,
+        mapping=mapped.mapping, questions=(_asks(prop, given) if prop else []) + mapped.questions,
+        problems=problems, rows=shown,
         row_count=len(raw.rows), rows_to_load={t: len(d) for t, d in mapped.tables.items()},
         rows_left_out=mapped.skipped, read_info=empty.read_info, options=options,
-        _mapped=mapped, _system=src.system,
+        _mapped=mapped, _system=src.system, proposal=prop, proposal_spec=spec if prop else None,
+        needs_confirmation=prop is not None and not accept_suggested,
     )
-    if not source and not spec and mapped.problems.errors and not len(main):
+    if prop is not None:
+        prev.source_label = f"recognized by meaning — {prop.describe()[0].rstrip('.')}"
+    if not source and not spec.get("columns") and mapped.problems.errors and not len(main):
         # A loose match (e.g. any file with a 'Timestamp' column looks like Google Forms) that yields
         # nothing: offer the mapping screen as well.
         prev.suggestion = suggest_mapping(raw)
@@ -279,6 +315,7 @@ def preview(
     return prev
 
 
+@guarded("load a file")
 def commit(engine: sa.Engine, p: Preview, *, is_demo: bool = False) -> LoadReport:
     """Load a previewed file in one transaction. A preview with errors or open questions changes nothing."""
     rep = LoadReport(p.file_name, p.source, list(p.tables), problems=list(p.problems), questions=list(p.questions),
@@ -302,6 +339,11 @@ def commit(engine: sa.Engine, p: Preview, *, is_demo: bool = False) -> LoadRepor
         rep.load_id = res.previous_load_id
         return rep
     rep.load_id = res.load_id
+    if p.proposal is not None and p.proposal_spec and p.read_info.get("header"):
+        # An accepted reading is kept: the next export of this shape loads with no click.
+        spec = {k: v for k, v in p.proposal_spec.items() if k != "name"}
+        save_mapping(engine, f"recognized-{p.proposal.table}-{header_signature(p.read_info['header'])[:8]}",
+                     p.read_info["header"], p.proposal.table, spec)
     rep.counts = {t: vars(c) for t, c in res.counts.items()}
     rep.rows_added = sum(c.added for c in res.counts.values())
     rep.rows_updated = sum(c.updated for c in res.counts.values())
@@ -309,6 +351,7 @@ def commit(engine: sa.Engine, p: Preview, *, is_demo: bool = False) -> LoadRepor
     return rep
 
 
+@guarded("remove a load")
 def remove_load(engine: sa.Engine, load_id: int) -> dict[str, int]:
     """Remove one load and restore what it replaced (see cxkpi.ingest.load.remove_load)."""
     return _load.remove_load(engine, load_id)
@@ -333,7 +376,14 @@ def ingest_file(
     return commit(engine, p)
 
 
+@guarded("save a column mapping")
 def confirm_mapping(engine: sa.Engine, p: Preview, name: str, spec: dict[str, Any]) -> str:
     """Save a mapping the user confirmed (e.g. p.suggestion.spec(), edited) so that a file with the same
     header maps itself next time. Returns the header signature."""
     return save_mapping(engine, name, p.read_info.get("header") or [], spec["table"], spec)
+
+
+def _asks(prop: Proposal, given: dict[str, Any]) -> list[Question]:
+    """The proposal's open questions, in the user's terms, each with its suggested answer as default."""
+    return [Question(id=a.id, prompt=a.prompt, choices=list(a.choices), column=a.column, default=a.suggested)
+            for a in prop.asks if a.id not in given]

@@ -18,7 +18,13 @@ def _v1_initial(conn: sa.Connection) -> None:
     schema.metadata.create_all(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1_initial]
+def _v2_access(conn: sa.Connection) -> None:
+    # users, shares, audit, signing_keys (cxkpi.access): new tables only, nothing existing changes
+    for table in (schema.users, schema.shares, schema.audit, schema.signing_keys):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1_initial, _v2_access]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

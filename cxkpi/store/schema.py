@@ -207,6 +207,55 @@ settings = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
 )
 
+# Sign-in and sharing (cxkpi.access): local editors with hashed passwords, share links, the audit trail of
+# every write, and the key that signs share links (one per store, made on first use).
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("password_hash", sa.String, nullable=False),  # argon2id, never the password
+    sa.Column("role", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+shares = sa.Table(
+    "shares",
+    metadata,
+    sa.Column("share_id", sa.String, primary_key=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String, nullable=False),
+    sa.Column("page", sa.String, nullable=False),
+    sa.Column("view_query", sa.Text, nullable=False),  # JSON of the view's query string
+    sa.Column("mode", sa.String, nullable=False),  # pinned (these exact figures) / live (always the latest)
+    sa.Column("expires_at", sa.DateTime),
+    sa.Column("revoked_at", sa.DateTime),
+    sa.Column("revoked_by", sa.String),
+    sa.Column("data_version", sa.String, nullable=False),
+    sa.Column("snapshot", sa.Text),  # JSON: the figures as sent (pinned links)
+    sa.Column("language", sa.String),
+    sa.Column("timezone", sa.String),
+)
+
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("entry_id", sa.String, primary_key=True),
+    sa.Column("done_at", sa.DateTime, nullable=False),
+    sa.Column("actor", sa.String, nullable=False),
+    sa.Column("role", sa.String, nullable=False),
+    sa.Column("how", sa.String, nullable=False),
+    sa.Column("action", sa.String, nullable=False),
+    sa.Column("detail", sa.Text),
+)
+
+signing_keys = sa.Table(
+    "signing_keys",
+    metadata,
+    sa.Column("name", sa.String, primary_key=True),
+    sa.Column("secret", sa.String, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
 schema_version = sa.Table(
     "schema_version",
     metadata,
