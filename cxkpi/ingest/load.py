@@ -8,12 +8,11 @@ overlapping exports leaves the rows the other one carries.
 
 from __future__ import annotations
 
-import itertools
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -23,7 +22,6 @@ from cxkpi.store.link import relink
 from cxkpi.store.loads import next_load_id, record_load
 from cxkpi.store.schema import CANONICAL, HISTORY, NATURAL_KEYS, loads
 
-CHUNK = 2000  # keys per IN (...) list: well under every driver's parameter limit
 COMPARE_SKIP = ("load_id", "linked_account_id")
 
 
@@ -81,95 +79,65 @@ def store_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=df.index)
 
 
-def _comparable(table: str, df: pd.DataFrame) -> list[tuple]:
-    """Row tuples of the content columns, with None for every kind of missing value."""
-    cols = [c.name for c in CANONICAL[table].columns if c.name not in COMPARE_SKIP]
-    arrays = []
-    for name in cols:
-        s = df[name]
-        if s.dtype.kind == "f":
-            arr = [None if v != v else round(float(v), 9) for v in s.to_numpy()]
-        elif s.dtype.kind == "M":
-            arr = [None if v is None else v for v in s.to_numpy(dtype="datetime64[us]").tolist()]
+def _same(dialect: str, col: sa.Column, a: str, b: str) -> str:
+    """SQL: the stored value equals the incoming one (NULLs equal; floats to 9 decimals, as re-exports
+    round-trip through text)."""
+    x, y = f'{a}."{col.name}"', f'{b}."{col.name}"'
+    if isinstance(col.type, sa.Float):
+        if dialect == "postgresql":
+            x, y = f"round(CAST({x} AS numeric), 9)", f"round(CAST({y} AS numeric), 9)"
         else:
-            arr = s.astype(object).where(s.notna(), None).tolist()
-            arr = [int(v) if isinstance(v, np.integer) else v for v in arr]
-        arrays.append(arr)
-    return list(zip(*arrays, strict=True)) if arrays else []
-
-
-def _key_tuples(table: str, df: pd.DataFrame) -> list[tuple]:
-    return list(zip(*[df[k].tolist() for k in NATURAL_KEYS[table]], strict=True))
-
-
-def _where_keys(t: sa.Table, table: str, keys: list[tuple]) -> sa.ColumnElement[bool]:
-    kc = NATURAL_KEYS[table]
-    last = kc[-1]
-    if len(kc) == 1:
-        return t.c[last].in_([k[0] for k in keys])
-    # (system, id): one system per load in practice; group by the leading parts anyway.
-    conds = []
-    for prefix, group in itertools.groupby(sorted(keys), key=lambda k: k[:-1]):
-        conds.append(sa.and_(*[t.c[c] == v for c, v in zip(kc[:-1], prefix, strict=True)],
-                             t.c[last].in_([k[-1] for k in group])))
-    return sa.or_(*conds)
-
-
-def _existing(conn: sa.Connection, table: str, keys: list[tuple]) -> pd.DataFrame:
-    t = CANONICAL[table]
-    kc = NATURAL_KEYS[table]
-    # Keys only first (cheap, one query per system): most loads are mostly new rows, and only rows that
-    # exist are worth fetching whole.
-    present: set[tuple] = set()
-    for prefix in {k[:-1] for k in keys}:
-        q = sa.select(*[t.c[c] for c in kc]).where(*[t.c[c] == v for c, v in zip(kc[:-1], prefix, strict=True)])
-        present.update(tuple(r) for r in conn.execute(q))
-    keys = [k for k in keys if k in present]
-    if keys and 2 * len(keys) >= len(present):
-        # Most of what is stored comes back (overlapping exports): one scan beats many IN lists.
-        want = set(keys)
-        prefixes = {k[:-1] for k in keys}
-        conds = [sa.and_(*[t.c[c] == v for c, v in zip(kc[:-1], pre, strict=True)]) for pre in prefixes]
-        df = pd.read_sql(sa.select(t).where(sa.or_(*conds)) if kc[:-1] else sa.select(t), conn)
-        hit = [k in want for k in zip(*[df[c].tolist() for c in kc], strict=True)] if len(df) else []
-        return store_frame(table, df[hit].reset_index(drop=True) if len(df) else df)
-    parts = []
-    for i in range(0, len(keys), CHUNK):
-        chunk = keys[i:i + CHUNK]
-        parts.append(pd.read_sql(sa.select(t).where(_where_keys(t, table, chunk)), conn))
-    if not parts:
-        return store_frame(table, pd.DataFrame(columns=[c.name for c in t.columns]))
-    return store_frame(table, pd.concat(parts, ignore_index=True))
+            x, y = f"round({x}, 9)", f"round({y}, 9)"
+    return f"{x} IS NOT DISTINCT FROM {y}"
 
 
 def write_table(conn: sa.Connection, table: str, rows: pd.DataFrame, load_id: int) -> TableCounts:
-    """Upsert `rows` (canonical columns incl. system) into `table` under `load_id`, keeping history."""
+    """Upsert `rows` (canonical columns incl. system) into `table` under `load_id`, keeping history.
+
+    The rows go to a staging table first; everything after is set-based SQL joined on the natural key,
+    so the cost follows the size of the file, not of the store (no stored key is fetched into Python).
+    """
     t, h = CANONICAL[table], HISTORY[table]
     new = store_frame(table, rows.assign(load_id=load_id))
-    keys = _key_tuples(table, new)
-    old = _existing(conn, table, keys)
     counts = TableCounts()
-    if old.empty:
-        bulk_insert(conn, t, new)
-        counts.added = len(new)
+    if new.empty:
         return counts
-    old_by_key = dict(zip(_key_tuples(table, old), _comparable(table, old), strict=True))
-    new_cmp = _comparable(table, new)
-    for k, row in zip(keys, new_cmp, strict=True):
-        prev = old_by_key.get(k)
-        if prev is None:
-            counts.added += 1
-        elif prev == row:
-            counts.unchanged += 1
-        else:
-            counts.updated += 1
-    # Every existing version this load touches goes to history (identical ones too: see module doc).
-    hist = old.assign(replaced_by_load=load_id)
-    bulk_insert(conn, h, hist[[c.name for c in h.columns]])
-    old_keys = list(old_by_key)
-    for i in range(0, len(old_keys), CHUNK):
-        conn.execute(sa.delete(t).where(_where_keys(t, table, old_keys[i:i + CHUNK])))
-    bulk_insert(conn, t, new)
+    dialect = conn.dialect.name
+    stage = f"_stage_{table}_{uuid.uuid4().hex[:12]}"
+    cols = [c.name for c in t.columns]
+    conn.execute(sa.text(f'CREATE TEMPORARY TABLE "{stage}" AS SELECT * FROM "{t.name}" WHERE 1 = 0'))
+    try:
+        stage_t = sa.Table(stage, sa.MetaData(), *[sa.Column(c.name, c.type) for c in t.columns])
+        bulk_insert(conn, stage_t, new)
+        on = " AND ".join(f'o."{k}" = s."{k}"' for k in NATURAL_KEYS[table])
+        same = " AND ".join(_same(dialect, c, "o", "s") for c in t.columns if c.name not in COMPARE_SKIP)
+        matched, unchanged = conn.execute(
+            sa.text(
+                f"SELECT count(*), coalesce(sum(CASE WHEN {same} THEN 1 ELSE 0 END), 0) "
+                f'FROM "{stage}" s JOIN "{t.name}" o ON {on}'
+            )
+        ).one()
+        counts.added = len(new) - int(matched)
+        counts.unchanged = int(unchanged)
+        counts.updated = int(matched) - int(unchanged)
+        col_sql = ", ".join(f'"{c}"' for c in cols)
+        old_sql = ", ".join(f'o."{c}"' for c in cols)
+        if matched:
+            # Every existing version this load touches goes to history (identical ones too: see module doc).
+            conn.execute(
+                sa.text(
+                    f'INSERT INTO "{h.name}" ({col_sql}, replaced_by_load) '
+                    f"SELECT {old_sql}, :load_id "
+                    f'FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM "{stage}" s WHERE {on})'
+                ),
+                {"load_id": load_id},
+            )
+            conn.execute(
+                sa.text(f'DELETE FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM "{stage}" s WHERE {on})')
+            )
+        conn.execute(sa.text(f'INSERT INTO "{t.name}" ({col_sql}) SELECT {col_sql} FROM "{stage}"'))
+    finally:
+        conn.execute(sa.text(f'DROP TABLE IF EXISTS "{stage}"'))
     return counts
 
 
@@ -195,20 +163,31 @@ def load_tables(
         load_id = next_load_id(conn)
         counts: dict[str, TableCounts] = {}
         for table, df in tables.items():
-            cols = [c for c in df.columns if c in CANONICAL[table].c and c not in ("load_id", "linked_account_id")]
+            cols = [
+                c for c in df.columns if c in CANONICAL[table].c and c not in ("load_id", "linked_account_id")
+            ]
             rows = df[cols].assign(system=system)
             counts[table] = write_table(conn, table, rows, load_id)
         total = sum(c.rows for c in counts.values())
         meta = dict(mapping or {})
         meta["counts"] = {t: vars(c) for t, c in counts.items()}
         record_load(
-            conn, load_id=load_id, file_name=file_name, sha256=sha256, source=source,
-            table_name="+".join(tables) or "-", rows=total,
+            conn,
+            load_id=load_id,
+            file_name=file_name,
+            sha256=sha256,
+            source=source,
+            table_name="+".join(tables) or "-",
+            rows=total,
             rows_added=sum(c.added for c in counts.values()),
             rows_updated=sum(c.updated for c in counts.values()),
-            is_demo=is_demo, mapping=meta, warnings=warnings or [],
+            is_demo=is_demo,
+            mapping=meta,
+            warnings=warnings or [],
         )
-        relink(conn)
+        # Only the rows this load wrote (and, for an accounts load, rows it can newly link): a 100 k-row
+        # load into a 10 M-row store must not rewrite every link.
+        relink(conn, load_id, accounts_loaded="accounts" in tables)
     checkpoint(engine)
     return LoadResult(load_id, False, counts, time.perf_counter() - start)
 
@@ -235,10 +214,13 @@ def remove_load(engine: sa.Engine, load_id: int) -> dict[str, int]:
             t, h = CANONICAL[table], HISTORY[table]
             cols = [c.name for c in t.columns]
             mine = h.alias("mine")  # this load's own versions that a later load replaced
-            later_replaced = sa.exists(sa.select(1).select_from(mine).where(
-                mine.c.load_id == load_id, _key_match(mine, h, table)))
+            later_replaced = sa.exists(
+                sa.select(1).select_from(mine).where(mine.c.load_id == load_id, _key_match(mine, h, table))
+            )
             # Counted up front: drivers disagree on rowcount for INSERT … SELECT (PostgreSQL gives -1).
-            removed = conn.execute(sa.select(sa.func.count()).select_from(t).where(t.c.load_id == load_id)).scalar()
+            removed = conn.execute(
+                sa.select(sa.func.count()).select_from(t).where(t.c.load_id == load_id)
+            ).scalar()
             back = sa.and_(h.c.replaced_by_load == load_id, ~later_replaced)
             restored = conn.execute(sa.select(sa.func.count()).select_from(h).where(back)).scalar()
             conn.execute(sa.delete(t).where(t.c.load_id == load_id))
@@ -246,9 +228,14 @@ def remove_load(engine: sa.Engine, load_id: int) -> dict[str, int]:
             conn.execute(sa.insert(t).from_select(cols, sa.select(*[h.c[c] for c in cols]).where(back)))
             conn.execute(sa.delete(h).where(h.c.replaced_by_load == load_id, ~later_replaced))
             # Versions this load replaced, whose replacement was itself replaced later: hand them on.
-            nxt = sa.select(mine.c.replaced_by_load).where(mine.c.load_id == load_id, _key_match(mine, h, table))
-            conn.execute(sa.update(h).where(h.c.replaced_by_load == load_id, later_replaced)
-                         .values(replaced_by_load=nxt.scalar_subquery()))
+            nxt = sa.select(mine.c.replaced_by_load).where(
+                mine.c.load_id == load_id, _key_match(mine, h, table)
+            )
+            conn.execute(
+                sa.update(h)
+                .where(h.c.replaced_by_load == load_id, later_replaced)
+                .values(replaced_by_load=nxt.scalar_subquery())
+            )
             conn.execute(sa.delete(h).where(h.c.load_id == load_id))
             if removed or restored:
                 summary[table] = removed

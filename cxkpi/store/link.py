@@ -19,8 +19,30 @@ def _norm_name(col: str) -> str:
     return f"lower(replace({col}, ' ', ''))"
 
 
-def relink(conn: sa.Connection) -> None:
+def _touched(name: str, load_id: int, accounts_loaded: bool) -> str:
+    """SQL condition: the rows of `name` one load can change the link of. Its own rows; and when it loaded
+    accounts, rows linked to no account yet and rows that match (or were linked to) an account it wrote or
+    replaced, by id, e-mail, domain or company name."""
+    own = f"{name}.load_id = {int(load_id)}"
+    if not accounts_loaded:
+        return own
+    acc = (f"(SELECT account_id, email, domain, name FROM accounts WHERE load_id = {int(load_id)} "
+           f"UNION ALL SELECT account_id, email, domain, name FROM accounts_history "
+           f"WHERE replaced_by_load = {int(load_id)})")
+    return f"""({own}
+      OR {name}.linked_account_id IS NULL
+      OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.account_id = {name}.linked_account_id)
+      OR EXISTS (SELECT 1 FROM {acc} t WHERE t.account_id = {name}.linked_account_id
+                   OR t.account_id = {name}.account_id
+                   OR ({name}.email IS NOT NULL AND (lower(t.email) = lower({name}.email)
+                       OR lower(t.domain) = lower(split_part({name}.email, '@', 2))))
+                   OR ({name}.company IS NOT NULL AND {_norm_name('t.name')} = {_norm_name(f'{name}.company')})))"""
+
+
+def relink(conn: sa.Connection, load_id: int | None = None, accounts_loaded: bool = True) -> None:
+    """Refresh links: every row (load_id None: after a removal), or only the rows one load can affect."""
     for name in LINKED_TABLES:
+        where = "" if load_id is None else "WHERE " + _touched(name, load_id, accounts_loaded)
         conn.execute(
             sa.text(
                 f"""
@@ -37,6 +59,7 @@ def relink(conn: sa.Connection) -> None:
                   lower({name}.email),
                   {_norm_name(f'{name}.company')}
                 )
+                {where}
                 """
             )
         )
