@@ -78,6 +78,7 @@ class MethodCard:
     reason: str | None = None  # why the metric is not available
     source: str = ""  # the export that would supply it
     extra: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what a finance lead asks: CLV window, cap, margin
 
     @property
     def available(self) -> bool:
@@ -266,6 +267,31 @@ def _factor(result: MetricResult) -> float | None:
     return None
 
 
+def clv_notes(result: MetricResult) -> list[str]:
+    """CLV's method card lines: the churn window, the churned count, whether the cap applied, the margin note."""
+    x = result.extra
+    if result.key != "clv" or "window_from" not in x:
+        return []
+    out = [f"Churn window: {x['window_from']} – {x['window_to']} ({x['window_months']} calendar months)"]
+    small = " — small sample (under 5)" if x["churned"] < 5 else ""
+    out.append(
+        f"{x['churned']} customers churned in the window, of {x['active_at_month_starts']} active at the month "
+        f"starts{small}"
+    )
+    cap = x.get("lifespan_cap")
+    if "lifespan_months" in x:
+        uncapped = x["lifespan_uncapped_months"]
+        if x.get("cap_applied"):
+            out.append(f"Lifespan capped at {cap:g} months (1 ÷ monthly churn = {uncapped:.1f} months)")
+        elif cap:
+            out.append(f"Lifespan {uncapped:.1f} months, under the {cap:g}-month cap (not applied)")
+        else:
+            out.append(f"Lifespan {uncapped:.1f} months, no cap set")
+    if x.get("margin_assumed"):
+        out.append(f"{x.get('note', 'margin not set — 100 % assumed')}: set the gross margin in Settings")
+    return out
+
+
 def _filters(filters: Filters | Mapping[str, str] | None) -> Filters:
     if filters is None:
         return Filters()
@@ -308,6 +334,7 @@ def method_card(
         reason=result.reason or ex.reason,
         source=result.source or m.source,
         extra=dict(result.extra),
+        notes=clv_notes(result),
     )
 
 

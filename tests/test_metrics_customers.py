@@ -80,27 +80,32 @@ def test_churn_revenue_basis(billing: sa.Engine) -> None:
     assert r.value == pytest.approx(100 * 130 / MRR_START)
 
 
-def test_clv_from_arpa_margin_and_monthly_churn(billing: sa.Engine) -> None:
+def test_clv_from_arpa_margin_and_a_six_month_trailing_window(billing: sa.Engine) -> None:
     r = compute(billing, "clv", MARCH)
     arpa = MRR_END / 7  # 63.15
-    monthly_churn = 2 / 8  # March only: lifespan 4 months
-    assert r.value == pytest.approx(arpa * 1.0 / monthly_churn)  # 252.62 USD
-    assert r.extra["lifespan_months"] == pytest.approx(4.0)
+    # March touches one month, so the window reaches back to Oct 2024 (six calendar months):
+    #   Oct: active at 1 Oct B I = 2, lost 0     Nov: B I = 2, lost 0     Dec: B I J = 3, lost 0
+    #   Jan: A B G H I J K = 7, lost 0           Feb: 9, lost I = 1       Mar: 8, lost C J = 2
+    # monthly churn = (0+0+0+0+1+2) / (2+2+3+7+9+8) = 3 / 31 → lifespan 31/3 = 10.33 months (under the cap)
+    assert (r.extra["churned"], r.extra["active_at_month_starts"]) == (3, 31)
+    assert r.extra["lifespan_months"] == pytest.approx(31 / 3)
+    assert r.value == pytest.approx(arpa * 1.0 * 31 / 3)  # 652.60 USD
     r80 = compute(billing, "clv", MARCH, options={"clv.margin": 80})
-    assert r80.value == pytest.approx(arpa * 0.8 / monthly_churn)
+    assert r80.value == pytest.approx(arpa * 0.8 * 31 / 3)
 
 
-def test_clv_pools_churn_over_every_month_touched(billing: sa.Engine) -> None:
-    r = compute(billing, "clv", period("2025-01-01", "2025-03-31"))
-    # Jan: active at 1 Jan A B G H I J K = 7, lost 0 (D starts 1 Feb 00:00: active at Jan's end instant)
-    # Feb: active at 1 Feb A B C D G H I J K = 9, lost I (ended 1 Mar 00:00) = 1
-    # Mar: active at 1 Mar 8, lost C J = 2 → monthly churn (0 + 1 + 2) / (7 + 9 + 8) = 3 / 24 → lifespan 8
-    assert r.extra["churned_month_sum"] == 3 and r.extra["active_month_sum"] == 24
-    assert r.value == pytest.approx(MRR_END / 7 * 24 / 3)  # 505.24 USD
+def test_clv_window_covers_every_month_a_long_period_touches(billing: sa.Engine) -> None:
+    # Sep 2024 – Mar 2025 touches seven months, more than six: the window is those seven
+    # Sep: B I = 2, lost 0, then as above: (0+0+0+0+0+1+2) / (2+2+2+3+7+9+8) = 3 / 33
+    r = compute(billing, "clv", period("2024-09-01", "2025-03-31"))
+    assert (r.extra["window_from"], r.extra["window_months"]) == ("2024-09-01", 7)
+    assert (r.extra["churned"], r.extra["active_at_month_starts"]) == (3, 33)
+    assert r.value == pytest.approx(MRR_END / 7 * 33 / 3)
 
 
 def test_clv_not_available_without_churn(billing: sa.Engine) -> None:
-    r = compute(billing, "clv", period("2025-01-01", "2025-01-31"))
+    # December 2024: window Jul – Dec 2024, only B I (and J from 1 Dec) active, nobody lost
+    r = compute(billing, "clv", period("2024-12-01", "2024-12-31"))
     assert r.value is None and "no churn observed" in r.reason
 
 
@@ -163,8 +168,10 @@ def test_accounts_basis_and_payments_clv_without_subscriptions(engine: sa.Engine
     assert churn.value == pytest.approx(100 * 1 / 3)  # A2 of A1 A2 A4
     assert churn.extra["won_and_lost"] == 1 and churn.extra["basis"] == "accounts"
     clv = compute(engine, "clv", MARCH)
-    # ARPA = (300 + 100 + 50) ÷ 3 paying ÷ 1 month = 150; monthly churn 1/3 → CLV 450
-    assert clv.value == pytest.approx(450.0)
+    # ARPA = (300 + 100 + 50) ÷ 3 paying ÷ 1 month = 150. Window Oct 2024 – Mar 2025, active at month starts:
+    # Oct–Jan A1 A2 = 2 each, Feb and Mar A1 A2 A4 = 3 each → 2+2+2+2+3+3 = 14; lost: A2 in March = 1
+    # → lifespan 14 months → CLV 150 × 14 = 2100
+    assert clv.value == pytest.approx(2100.0)
     ex = explain(engine, "clv", MARCH)  # the payments behind ARPA: 3 paid rows, 3 paying customers
     assert ex.numerator_total() == pytest.approx(clv.numerator) == pytest.approx(450.0)
     assert ex.denominator_total() == clv.denominator == 3

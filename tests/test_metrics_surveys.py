@@ -24,7 +24,9 @@ def wilson(k: int, n: int) -> tuple[float, float]:
 def three_csat_surveys() -> list:
     return [
         # 1–5: 5 4 4 3 2 1 5 4 → positive (4–5): 5, 4, 4, 5, 4 = 5 of 8
-        *responses_many("a", "csat", [5, 4, 4, 3, 2, 1, 5, 4], (1, 5), "2025-03-05 10:00", survey="Qualtrics CSAT"),
+        *responses_many(
+            "a", "csat", [5, 4, 4, 3, 2, 1, 5, 4], (1, 5), "2025-03-05 10:00", survey="Qualtrics CSAT"
+        ),
         # 1–7: 7 6 5 2 → positive (6–7): 2 of 4
         *responses_many("b", "csat", [7, 6, 5, 2], (1, 7), "2025-03-06 10:00", survey="Onboarding"),
         # Zendesk Good/Bad as 1/0 on 0–1: Good Good Bad Good → 3 of 4
@@ -75,7 +77,9 @@ def test_csat_survey_and_channel_filters(engine: sa.Engine) -> None:
     )
     assert compute(engine, "csat", MARCH).value == pytest.approx(100 * 2 / 5)
     assert compute(engine, "csat", MARCH, Filters(survey="A")).value == pytest.approx(100 * 2 / 3)
-    assert compute(engine, "csat", MARCH, Filters(channel="Email")).value == pytest.approx(0.0)  # 0 of 2, a real 0
+    assert compute(engine, "csat", MARCH, Filters(channel="Email")).value == pytest.approx(
+        0.0
+    )  # 0 of 2, a real 0
 
 
 def test_csat_counts_2359_on_the_last_day_not_midnight_after(engine: sa.Engine) -> None:
@@ -90,10 +94,10 @@ def test_csat_counts_2359_on_the_last_day_not_midnight_after(engine: sa.Engine) 
     assert (r.numerator, r.denominator) == (1, 2)  # 'in' positive, 'first' not; 'out' and 'before' outside
 
 
-def test_csat_without_responses_is_not_available_and_names_the_export(engine: sa.Engine) -> None:
-    load(engine, response("feb", "csat", 5, (1, 5), "2025-02-10"))
+def test_csat_without_any_responses_is_not_available_and_names_the_export(engine: sa.Engine) -> None:
+    load(engine, response("nps", "nps", 9, (0, 10), "2025-02-10"))  # an NPS answer is no CSAT data
     r = compute(engine, "csat", MARCH)
-    assert r.value is None
+    assert r.value is None and r.latest is None
     assert "no CSAT responses" in r.reason and "Qualtrics" in r.reason
 
 
@@ -131,7 +135,9 @@ def test_nps_on_0_10_and_1_10_with_the_metrics_md_interval(engine: sa.Engine) ->
     load(
         engine,
         # 0–10: promoters 10 9 9 10 10 = 5, detractors 6 0 5 = 3, passives 8 7
-        *responses_many("d", "nps", [10, 9, 9, 8, 7, 6, 0, 10, 10, 5], (0, 10), "2025-03-10", survey="Delighted"),
+        *responses_many(
+            "d", "nps", [10, 9, 9, 8, 7, 6, 0, 10, 10, 5], (0, 10), "2025-03-10", survey="Delighted"
+        ),
         # 1–10: promoters 9 10 = 2, detractors 1 6 = 2, passive 7
         *responses_many("s", "nps", [1, 6, 7, 9, 10], (1, 10), "2025-03-11", survey="SurveyMonkey"),
         # a 1–5 answer is not NPS: excluded

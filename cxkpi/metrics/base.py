@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
-from cxkpi.metrics.types import SMALL_SAMPLE, Filters, MetricResult, Period
+from cxkpi.metrics.types import ACCOUNT_FILTERS, SMALL_SAMPLE, Filters, MetricResult, Period
 from cxkpi.store.schema import accounts, subscriptions
 
 # ---------------------------------------------------------------------------------------------- options
@@ -69,7 +69,11 @@ def _check_zone(value: Any) -> str | None:
 
 
 def _check_currency(value: Any) -> str | None:
-    return None if re.fullmatch(r"[A-Za-z]{3}", str(value)) else f"a currency is a 3-letter ISO code, got {value!r}"
+    return (
+        None
+        if re.fullmatch(r"[A-Za-z]{3}", str(value))
+        else f"a currency is a 3-letter ISO code, got {value!r}"
+    )
 
 
 def check_percent(value: Any) -> str | None:
@@ -78,7 +82,9 @@ def check_percent(value: Any) -> str | None:
 
 # Options that are not one metric's: the workspace time zone and reporting currency, survey scales.
 GLOBAL_OPTIONS: dict[str, OptionSpec] = {
-    "timezone": OptionSpec("UTC", "workspace time zone (IANA name); periods are whole days in it", check=_check_zone),
+    "timezone": OptionSpec(
+        "UTC", "workspace time zone (IANA name); periods are whole days in it", check=_check_zone
+    ),
     "currency": OptionSpec(
         None, "reporting currency (ISO code); default: the most common one in the data", check=_check_currency
     ),
@@ -193,7 +199,9 @@ class Ctx:
         if value is None:
             raise ValueError("use ctx.unavailable() for a missing value")
         fields_ = {**self._base(), **kw}
-        return MetricResult(value=float(value), n=n, small_sample=n is not None and n < SMALL_SAMPLE, **fields_)
+        return MetricResult(
+            value=float(value), n=n, small_sample=n is not None and n < SMALL_SAMPLE, **fields_
+        )
 
     def unavailable(self, reason: str, **extra: Any) -> MetricResult:
         return MetricResult(value=None, reason=reason, extra=extra, **self._base())
@@ -221,9 +229,18 @@ class Metric:
     explain: Callable[[Ctx], ExplainSpec]
     reading: Callable[[Ctx], str]  # the short reading printed beside the number ("top-2-box, 1–5 scale")
     options: dict[str, OptionSpec] = field(default_factory=dict)
-    uses_accounts: bool = True  # False: rows carry no account, so segment/region/plan filters make it unavailable
-    honours: tuple[str, ...] = ("segment", "region", "plan")  # filters that apply; others are listed as not applied
+    # The filter attributes the metric's rows carry (metrics.md: a filter applies only then). Any other filter
+    # makes the metric not available, never a company-wide figure under a filtered title.
+    honours: tuple[str, ...] = ("segment", "region", "plan")
+    rows: str = (
+        "rows"  # what one row is, in the users' words, for "a channel filter does not apply to subscriptions"
+    )
     proportion: str | None = None  # "survey" (Wilson + z-test), "nps", or None
+
+    @property
+    def uses_accounts(self) -> bool:
+        """Its rows link to customer accounts, so segment / region / plan filters apply."""
+        return bool(set(ACCOUNT_FILTERS) & set(self.honours))
 
 
 # ----------------------------------------------------------------------------------------- shared SQL
@@ -233,7 +250,10 @@ def customer_key(t: sa.Table | sa.Subquery) -> sa.ColumnElement[str]:
     """Who a fact row belongs to: the linked account, else its own identity (unlinked rows still count)."""
     c = t.c
     # last resort, the row's own id (as revenue.py does): a subscription nobody can link is still a customer
-    own = next((c[n] for n in ("subscription_id", "payment_id", "renewal_id", "ticket_id", "response_id") if n in c), None)
+    own = next(
+        (c[n] for n in ("subscription_id", "payment_id", "renewal_id", "ticket_id", "response_id") if n in c),
+        None,
+    )
     parts = [c.linked_account_id, c.account_id, sa.func.lower(c.email), c.company]
     if own is not None:
         # literal_column, not a bound parameter: GROUP BY must see the very same expression text
@@ -325,6 +345,17 @@ def touched_keys(ctx: Ctx, start: dt.datetime, end: dt.datetime) -> sa.Select:
         .where(*account_attr_preds(ctx))
         .distinct()
     )
+
+
+# Sums of floats depend on the order rows are added in (DuckDB adds in parallel), so two runs — or DuckDB and
+# PostgreSQL — differ in the 14th digit. Each row's value is rounded to 12 decimals and summed as DECIMAL,
+# which is exact and order-free: the same rows give the same bytes on every run and both backends.
+EXACT = sa.Numeric(38, 12)
+
+
+def exact_sum(value: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    """SUM over DECIMAL(38, 12): order-independent (see EXACT); None when there are no rows."""
+    return sa.func.sum(sa.cast(value, EXACT))
 
 
 def num(v: Any) -> float:

@@ -13,12 +13,14 @@ from cxkpi.metrics.base import (
     ExplainSpec,
     Metric,
     OptionSpec,
+    account_attr_preds,
     active_keys,
     check_percent,
     count_sq,
     currency_ok,
     customer_key,
     date_in_period,
+    exact_sum,
     in_period,
     linked_filter,
     norm,
@@ -62,10 +64,22 @@ def _mrr_cols(ctx: Ctx, instant: dt.datetime, prefix: str = "") -> list[sa.Colum
     active = _subs_active_at(ctx, instant)
     ok = [*active, currency_ok(ctx, s)]
     return [
-        sa.select(sa.func.coalesce(sa.func.sum(mrr_amount(s)), 0.0)).where(*ok).scalar_subquery().label(prefix + "mrr"),
-        sa.select(sa.func.count(customer_key(s).distinct())).where(*ok).scalar_subquery().label(prefix + "customers"),
-        sa.select(sa.func.count()).where(*ok, monthly_amount(s).is_(None)).scalar_subquery().label(prefix + "unknown_interval"),
-        sa.select(sa.func.count()).where(*active, other_currency(ctx, s)).scalar_subquery().label(prefix + "other_currency"),
+        sa.select(sa.func.coalesce(exact_sum(mrr_amount(s)), 0))
+        .where(*ok)
+        .scalar_subquery()
+        .label(prefix + "mrr"),
+        sa.select(sa.func.count(customer_key(s).distinct()))
+        .where(*ok)
+        .scalar_subquery()
+        .label(prefix + "customers"),
+        sa.select(sa.func.count())
+        .where(*ok, monthly_amount(s).is_(None))
+        .scalar_subquery()
+        .label(prefix + "unknown_interval"),
+        sa.select(sa.func.count())
+        .where(*active, other_currency(ctx, s))
+        .scalar_subquery()
+        .label(prefix + "other_currency"),
         sa.select(sa.func.count()).where(*ok, is_trial(s)).scalar_subquery().label(prefix + "trials"),
     ]
 
@@ -135,7 +149,9 @@ def _customer_rows(
                 sa.func.min(s.c.started_at).label("first_started_at"),
                 sa.func.count(sa.case((s.c.ended_at.is_(None), 1))).label("open_subscriptions"),
                 sa.func.max(s.c.ended_at).label("last_ended_at"),
-                sa.func.string_agg(sa.cast(s.c.load_id, sa.String).distinct(), sa.literal(", ")).label("load_ids"),
+                sa.func.string_agg(sa.cast(s.c.load_id, sa.String).distinct(), sa.literal(", ")).label(
+                    "load_ids"
+                ),
             )
             .where(*linked_filter(ctx, s))
             .group_by(customer_key(s))
@@ -169,13 +185,19 @@ def _mrr_explain(ctx: Ctx) -> ExplainSpec:
 
 def _active_keys_in_currency(ctx: Ctx, instant: dt.datetime) -> sa.Select:
     s = subscriptions
-    return sa.select(customer_key(s).label("customer")).where(*_subs_active_at(ctx, instant), currency_ok(ctx, s)).distinct()
+    return (
+        sa.select(customer_key(s).label("customer"))
+        .where(*_subs_active_at(ctx, instant), currency_ok(ctx, s))
+        .distinct()
+    )
 
 
 # --------------------------------------------------------------------------------------------- churn
 
 
-def _churn_cols(ctx: Ctx, start: dt.datetime, end: dt.datetime, prefix: str = "") -> list[sa.ColumnElement[Any]]:
+def _churn_cols(
+    ctx: Ctx, start: dt.datetime, end: dt.datetime, prefix: str = ""
+) -> list[sa.ColumnElement[Any]]:
     a_s, a_e = active_keys(ctx, start), active_keys(ctx, end)
     return [
         count_sq(a_s).label(prefix + "active_start"),
@@ -196,8 +218,11 @@ def _churn_query(ctx: Ctx) -> sa.Select:
         at_start = [*_subs_active_at(ctx, ctx.start), currency_ok(ctx, s)]
         lost = sa.except_(a_s, a_e).subquery("lost")
         cols += [
-            sa.select(sa.func.coalesce(sa.func.sum(mrr_amount(s)), 0.0)).where(*at_start).scalar_subquery().label("mrr_start"),
-            sa.select(sa.func.coalesce(sa.func.sum(mrr_amount(s)), 0.0))
+            sa.select(sa.func.coalesce(exact_sum(mrr_amount(s)), 0))
+            .where(*at_start)
+            .scalar_subquery()
+            .label("mrr_start"),
+            sa.select(sa.func.coalesce(exact_sum(mrr_amount(s)), 0))
             .where(*at_start, customer_key(s).in_(sa.select(lost.c.customer)))
             .scalar_subquery()
             .label("mrr_lost"),
@@ -208,7 +233,11 @@ def _churn_query(ctx: Ctx) -> sa.Select:
 def _churn_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
     if ctx.basis is None:
         return ctx.unavailable(NO_CUSTOMERS)
-    start, churned, won_lost = int(num(row["active_start"])), int(num(row["churned"])), int(num(row["won_and_lost"]))
+    start, churned, won_lost = (
+        int(num(row["active_start"])),
+        int(num(row["churned"])),
+        int(num(row["won_and_lost"])),
+    )
     extra = {"won_and_lost": won_lost, "active_start": start, "churned": churned, "basis": ctx.basis}
     if ctx.opt("basis") == "revenue":
         if ctx.basis != "subscriptions":
@@ -217,7 +246,9 @@ def _churn_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
         if not mrr_start:
             return ctx.unavailable(f"no MRR at the period start{_filters_note(ctx)}", **extra)
         extra.update(mrr_start=mrr_start, mrr_lost=lost)
-        return ctx.result(100.0 * lost / mrr_start, n=start, numerator=lost, denominator=mrr_start, extra=extra)
+        return ctx.result(
+            100.0 * lost / mrr_start, n=start, numerator=lost, denominator=mrr_start, extra=extra
+        )
     numer, denom = churned, start
     if ctx.opt("include_in_period"):
         numer, denom = churned + won_lost, start + won_lost
@@ -268,6 +299,68 @@ def _churn_explain(ctx: Ctx) -> ExplainSpec:
 # ----------------------------------------------------------------------------------------------- CLV
 
 
+# metrics.md: churn for CLV is pooled over at least six calendar months ending with the period's last month
+CLV_WINDOW_MONTHS = 6
+CLV_SMALL_CHURN = 5  # fewer churned customers in the window than this is flagged "small sample"
+MARGIN_NOTE = "margin not set — 100 % assumed"
+
+
+def clv_window(ctx: Ctx) -> list[tuple[dt.datetime, dt.datetime]]:
+    """(start, end) instants of each month of CLV's trailing window; the last month ends at the period end."""
+    months = ctx.period.trailing_months(CLV_WINDOW_MONTHS)
+    out = []
+    for m in months:
+        s, e = m.utc_bounds(ctx.tz)
+        out.append((s, e))
+    out[-1] = (out[-1][0], ctx.end)
+    return out
+
+
+def _window_sq(ctx: Ctx) -> sa.Subquery:
+    """The window's month boundaries as rows (i, s, e), so one statement counts every month at once."""
+    rows = [
+        sa.select(
+            sa.literal(i, sa.Integer).label("i"),
+            sa.cast(sa.literal(s, sa.DateTime), sa.DateTime).label("s"),
+            sa.cast(sa.literal(e, sa.DateTime), sa.DateTime).label("e"),
+        )
+        for i, (s, e) in enumerate(clv_window(ctx))
+    ]
+    return (rows[0] if len(rows) == 1 else sa.union_all(*rows)).subquery("win")
+
+
+def _active_pairs(ctx: Ctx, win: sa.Subquery, instant: sa.ColumnElement[Any]) -> sa.Select:
+    """Distinct (month, customer) pairs: customers active at each month's `instant` (its s or e column)."""
+    if ctx.basis == "subscriptions":
+        s = subscriptions
+        k = customer_key(s)
+        on = sa.and_(s.c.started_at <= instant, sa.or_(s.c.ended_at.is_(None), s.c.ended_at > instant))
+        return (
+            sa.select(win.c.i, k.label("customer"))
+            .select_from(win.join(s, on))
+            .where(k.is_not(None), *linked_filter(ctx, s))
+            .distinct()
+        )
+    a = accounts
+    on = sa.and_(a.c.created_at <= instant, sa.or_(a.c.churned_at.is_(None), a.c.churned_at > instant))
+    return (
+        sa.select(win.c.i, a.c.account_id.label("customer"))
+        .select_from(win.join(a, on))
+        .where(*account_attr_preds(ctx))
+        .distinct()
+    )
+
+
+def _window_churn_cols(ctx: Ctx) -> list[sa.ColumnElement[Any]]:
+    """Σ customers active at each month start, and Σ of those not active at the month's end, over the window."""
+    win = _window_sq(ctx)
+    at_start, at_end = _active_pairs(ctx, win, win.c.s), _active_pairs(ctx, win, win.c.e)
+    return [
+        count_sq(at_start).label("window_active"),
+        count_sq(sa.except_(at_start, at_end)).label("window_churned"),
+    ]
+
+
 def _clv_query(ctx: Ctx) -> sa.Select:
     cols: list[sa.ColumnElement[Any]] = [sa.literal(0).label("none")]
     if ctx.basis is None:
@@ -278,36 +371,66 @@ def _clv_query(ctx: Ctx) -> sa.Select:
         p = payments
         ok = [in_period(ctx, p.c.paid_at), currency_ok(ctx, p), _paid(p), *linked_filter(ctx, p)]
         per_customer = (
-            sa.select(customer_key(p).label("c"), sa.func.sum(p.c.amount).label("amt"))
+            sa.select(customer_key(p).label("c"), exact_sum(p.c.amount).label("amt"))
             .where(*ok)
             .group_by(customer_key(p))
             .subquery()
         )
         cols += [
-            sa.select(sa.func.coalesce(sa.func.sum(per_customer.c.amt), 0.0)).scalar_subquery().label("pay_total"),
+            sa.select(sa.func.coalesce(sa.func.sum(per_customer.c.amt), 0))
+            .scalar_subquery()
+            .label("pay_total"),
             sa.select(sa.func.count()).where(per_customer.c.amt > 0).scalar_subquery().label("pay_customers"),
         ]
-    for i, m in enumerate(ctx.period.months_touched()):
-        s, e = m.utc_bounds(ctx.tz)
-        cols += _churn_cols(ctx, s, e, prefix=f"m{i}_")
+    cols += _window_churn_cols(ctx)
     return sa.select(*cols)
 
 
-NOT_PAID = ("failed", "void", "voided", "refunded", "open", "draft", "uncollectible", "canceled", "cancelled", "pending")
+def _check_cap(value: Any) -> str | None:
+    return None if float(value) >= 0 else f"a number of months, 0 or more, got {value!r}"
+
+
+NOT_PAID = (
+    "failed",
+    "void",
+    "voided",
+    "refunded",
+    "open",
+    "draft",
+    "uncollectible",
+    "canceled",
+    "cancelled",
+    "pending",
+)
 
 
 def _paid(p: sa.Table) -> sa.ColumnElement[bool]:
     return sa.or_(p.c.status.is_(None), ~norm(p.c.status).in_(NOT_PAID))
 
 
+def margin_assumed(ctx: Ctx) -> bool:
+    """True when nobody set the gross margin (workspace settings or an option): CLV then assumes 100 %."""
+    return "clv.margin" not in ctx.options.overrides()
+
+
 def _clv_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
     if ctx.basis is None:
         return ctx.unavailable(NO_CUSTOMERS)
-    months = ctx.period.months_touched()
-    churned = sum(int(num(row[f"m{i}_churned"])) for i in range(len(months)))
-    base = sum(int(num(row[f"m{i}_active_start"])) for i in range(len(months)))
-    margin = ctx.opt("margin")
-    extra: dict[str, Any] = {"margin": margin, "churned_month_sum": churned, "active_month_sum": base}
+    window = ctx.period.trailing_months(CLV_WINDOW_MONTHS)
+    churned, base = int(num(row["window_churned"])), int(num(row["window_active"]))
+    margin, cap = ctx.opt("margin"), ctx.opt("lifespan_cap") or None
+    extra: dict[str, Any] = {
+        "margin": margin,
+        "margin_assumed": margin_assumed(ctx),
+        "window_from": window[0].start.isoformat(),
+        "window_to": ctx.period.end.isoformat(),
+        "window_months": len(window),
+        "churned": churned,
+        "active_at_month_starts": base,
+        "lifespan_cap": cap,
+    }
+    if extra["margin_assumed"]:
+        extra["note"] = MARGIN_NOTE
     if ctx.basis == "subscriptions":
         revenue, customers = num(row["mrr"]), int(num(row["customers"]))
         extra["arpa_from"] = "MRR at the period end ÷ customers active at the period end"
@@ -315,29 +438,49 @@ def _clv_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
         revenue, customers = num(row["pay_total"]) / ctx.period.month_count(), int(num(row["pay_customers"]))
         extra["arpa_from"] = "payments in the period ÷ paying customers ÷ months in the period"
     else:
-        return ctx.unavailable(f"no subscriptions or payments to take revenue per account from. {BILLING}", **extra)
+        return ctx.unavailable(
+            f"no subscriptions or payments to take revenue per account from. {BILLING}", **extra
+        )
     if not customers:
         return ctx.unavailable(f"no paying customers active at the period end{_filters_note(ctx)}", **extra)
     arpa = revenue / customers
     extra["arpa"] = arpa
+    span = f"{window[0].start:%b %Y} – {ctx.period.end:%d %b %Y}"
     if not base:
-        return ctx.unavailable("no customers active at any month start to measure churn", **extra)
+        return ctx.unavailable(f"no customers active at any month start of {span} to measure churn", **extra)
     if not churned:
-        return ctx.unavailable(
-            f"no churn observed in {months[0].start:%Y-%m} … {months[-1].start:%Y-%m} (lifespan would be infinite)",
-            **extra,
-        )
+        return ctx.unavailable(f"no churn observed in {span} (the lifespan would be infinite)", **extra)
     monthly_churn = churned / base
-    extra.update(monthly_churn_rate=100.0 * monthly_churn, lifespan_months=1.0 / monthly_churn)
-    value = arpa * (margin / 100.0) / monthly_churn
-    return ctx.result(value, n=customers, numerator=revenue, denominator=customers, extra=extra)
+    uncapped = base / churned  # 1 ÷ monthly churn, from the exact counts
+    lifespan = min(uncapped, cap) if cap else uncapped
+    extra.update(
+        monthly_churn_rate=100.0 * monthly_churn,
+        lifespan_uncapped_months=uncapped,
+        lifespan_months=lifespan,
+        cap_applied=bool(cap) and uncapped > cap,
+    )
+    value = arpa * (margin / 100.0) * lifespan
+    res = ctx.result(value, n=customers, numerator=revenue, denominator=customers, extra=extra)
+    res.small_sample = churned < CLV_SMALL_CHURN  # the lifespan rests on the churned count, not on n
+    return res
+
+
+def _clv_reading(ctx: Ctx) -> str:
+    cap = ctx.opt("lifespan_cap") or None
+    margin = f"{ctx.opt('margin'):g} % margin" + (" (not set, assumed)" if margin_assumed(ctx) else "")
+    months = len(ctx.period.trailing_months(CLV_WINDOW_MONTHS))
+    capped = f", capped at {cap:g} months" if cap else ", no cap"
+    return f"ARPA × {margin} × lifespan from churn over {months} months{capped}"
 
 
 def _clv_explain(ctx: Ctx) -> ExplainSpec:
+    window = ctx.period.trailing_months(CLV_WINDOW_MONTHS)
     method = (
-        "CLV = ARPA × margin ÷ monthly churn. ARPA = numerator (Σ mrr of subscriptions active at the period end) ÷ "
-        "denominator (customers active then); monthly churn = Σ over the calendar months touched of customers "
-        "lost in the month ÷ Σ customers active at each month start (see the churn explanation per month)"
+        "CLV = ARPA × margin × lifespan. ARPA = numerator (Σ mrr of subscriptions active at the period end) ÷ "
+        "denominator (customers active then); lifespan = 1 ÷ monthly churn (capped as the option says), monthly "
+        f"churn = Σ over the {len(window)} calendar months {window[0].start:%Y-%m} … {window[-1].start:%Y-%m} of "
+        "customers active at the month start and not at its end (the last month: not at the period end) ÷ Σ "
+        "customers active at each month start (see the churn explanation per month)"
     )
     if ctx.basis == "subscriptions":
         return ExplainSpec(
@@ -349,9 +492,15 @@ def _clv_explain(ctx: Ctx) -> ExplainSpec:
     p = payments
     rows = (
         sa.select(
-            customer_key(p).label("customer"), p.c.payment_id, p.c.system, p.c.amount, p.c.currency,
-            p.c.paid_at, p.c.status,
-            (p.c.amount / ctx.period.month_count()).label("amount_per_month"), p.c.load_id,
+            customer_key(p).label("customer"),
+            p.c.payment_id,
+            p.c.system,
+            p.c.amount,
+            p.c.currency,
+            p.c.paid_at,
+            p.c.status,
+            (p.c.amount / ctx.period.month_count()).label("amount_per_month"),
+            p.c.load_id,
         )  # fmt: skip
         .where(in_period(ctx, p.c.paid_at), currency_ok(ctx, p), _paid(p), *linked_filter(ctx, p))
         .order_by(p.c.paid_at, p.c.payment_id)
@@ -366,7 +515,9 @@ def _clv_explain(ctx: Ctx) -> ExplainSpec:
     return ExplainSpec(
         numerator=rows,
         denominator=payers,
-        method=method.replace("Σ mrr of subscriptions active at the period end", "payments in the period ÷ months"),
+        method=method.replace(
+            "Σ mrr of subscriptions active at the period end", "payments in the period ÷ months"
+        ),
         numerator_sum="amount_per_month",
     )
 
@@ -378,9 +529,12 @@ def _crc_query(ctx: Ctx) -> sa.Select:
     c = costs
     ok = [date_in_period(ctx, c.c.date), currency_ok(ctx, c)]
     cols = [
-        sa.select(sa.func.coalesce(sa.func.sum(c.c.amount), 0.0)).where(*ok).scalar_subquery().label("cost"),
+        sa.select(sa.func.coalesce(exact_sum(c.c.amount), 0)).where(*ok).scalar_subquery().label("cost"),
         sa.select(sa.func.count()).where(*ok).scalar_subquery().label("cost_rows"),
-        sa.select(sa.func.count()).where(date_in_period(ctx, c.c.date), other_currency(ctx, c)).scalar_subquery().label("other_currency"),
+        sa.select(sa.func.count())
+        .where(date_in_period(ctx, c.c.date), other_currency(ctx, c))
+        .scalar_subquery()
+        .label("other_currency"),
     ]
     if ctx.basis is not None:
         cols.append(count_sq(touched_keys(ctx, ctx.start, ctx.end)).label("customers"))
@@ -403,7 +557,9 @@ def _crc_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
 def _crc_explain(ctx: Ctx) -> ExplainSpec:
     c = costs
     return ExplainSpec(
-        numerator=sa.select(c.c.cost_id, c.c.system, c.c.date, c.c.category, c.c.amount, c.c.currency, c.c.load_id)
+        numerator=sa.select(
+            c.c.cost_id, c.c.system, c.c.date, c.c.category, c.c.amount, c.c.currency, c.c.load_id
+        )
         .where(date_in_period(ctx, c.c.date), currency_ok(ctx, c))
         .order_by(c.c.date, c.c.cost_id),
         denominator=_customer_rows(ctx, touched_keys(ctx, ctx.start, ctx.end)),
@@ -439,7 +595,9 @@ def _renewal_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
     decided = renewed + churned
     if not decided:
         return ctx.unavailable(f"all {due} renewals due in the period are still pending", **extra)
-    return ctx.result(100.0 * renewed / decided, n=decided, numerator=renewed, denominator=decided, extra=extra)
+    return ctx.result(
+        100.0 * renewed / decided, n=decided, numerator=renewed, denominator=decided, extra=extra
+    )
 
 
 def _renewal_explain(ctx: Ctx) -> ExplainSpec:
@@ -452,7 +610,9 @@ def _renewal_explain(ctx: Ctx) -> ExplainSpec:
     due = [date_in_period(ctx, r.c.due_date), *linked_filter(ctx, r)]
     return ExplainSpec(
         numerator=sa.select(*cols).where(*due, out == "renewed").order_by(r.c.due_date, r.c.renewal_id),
-        denominator=sa.select(*cols).where(*due, out.in_(["renewed", "churned"])).order_by(r.c.due_date, r.c.renewal_id),
+        denominator=sa.select(*cols)
+        .where(*due, out.in_(["renewed", "churned"]))
+        .order_by(r.c.due_date, r.c.renewal_id),
         method="renewal rate = renewals due in the period renewed ÷ due in the period and decided (renewed or "
         "churned) × 100; open ones are pending",
     )
@@ -469,6 +629,7 @@ CHURN = Metric(
     "period start × 100. Active = a subscription running at that instant (without subscriptions: created and "
     "not yet churned). Customers won and lost inside the period are reported separately.",
     source=CUSTOMERS,
+    rows="subscriptions",
     query=_churn_query,
     finish=_churn_finish,
     explain=_churn_explain,
@@ -478,9 +639,13 @@ CHURN = Metric(
         + f", active from {ctx.basis or 'subscriptions'}"
     ),
     options={
-        "basis": OptionSpec("logo", "logo (customers) or revenue (MRR of the customers lost)", ("logo", "revenue")),
+        "basis": OptionSpec(
+            "logo", "logo (customers) or revenue (MRR of the customers lost)", ("logo", "revenue")
+        ),
         "include_in_period": OptionSpec(
-            False, "also count customers won and lost inside the period (numerator and denominator)", kind=bool
+            False,
+            "also count customers won and lost inside the period (numerator and denominator)",
+            kind=bool,
         ),
     },
 )
@@ -490,15 +655,28 @@ CLV = Metric(
     label="Customer lifetime value",
     unit="currency",
     higher_is_better=True,
-    description="ARPA × gross margin × average lifespan in months (1 ÷ monthly churn rate). ARPA = MRR at the "
-    "period end ÷ customers active then (without subscriptions: payments ÷ paying customers ÷ months). "
-    "Monthly churn pools every calendar month the period touches. Not available when no churn was observed.",
+    description="ARPA × gross margin (not set: 100 %, said so) × average lifespan in months (1 ÷ monthly churn "
+    "rate, capped at 60 months by default). ARPA = MRR at the period end ÷ customers active then (without "
+    "subscriptions: payments ÷ paying customers ÷ months). Monthly churn pools a trailing window: the calendar "
+    "months the period touches, extended back to at least the six months ending with its last month. Not "
+    "available when no churn was observed; under 5 churned customers in the window is a small sample.",
     source=BILLING,
+    rows="subscriptions",
     query=_clv_query,
     finish=_clv_finish,
     explain=_clv_explain,
-    reading=lambda ctx: f"ARPA × {ctx.opt('margin'):g} % margin ÷ monthly churn",
-    options={"margin": OptionSpec(100.0, "gross margin in percent (0–100)", kind=float, check=check_percent)},
+    reading=_clv_reading,
+    options={
+        "margin": OptionSpec(
+            100.0,
+            "gross margin in percent (0–100); not set → 100 % with a note",
+            kind=float,
+            check=check_percent,
+        ),  # fmt: skip
+        "lifespan_cap": OptionSpec(
+            60.0, "longest average lifespan in months (0 or empty: no cap)", kind=float, check=_check_cap
+        ),
+    },
 )
 
 CRC = Metric(
@@ -512,8 +690,8 @@ CRC = Metric(
     finish=_crc_finish,
     explain=_crc_explain,
     reading=lambda ctx: "costs ÷ customers active in the period",
-    uses_accounts=False,
     honours=(),
+    rows="retention costs",
 )
 
 RENEWAL = Metric(
@@ -524,6 +702,7 @@ RENEWAL = Metric(
     description="Renewals due in the period that renewed ÷ renewals due in the period with a decided outcome "
     "(renewed or churned) × 100; open ones are shown as pending, not counted.",
     source="Load a renewals export (Salesforce renewal opportunities, HubSpot deals…)",
+    rows="renewals",
     query=_renewal_query,
     finish=_renewal_finish,
     explain=_renewal_explain,
@@ -539,6 +718,7 @@ MRR = Metric(
     "subscriptions active then, normalised to a month (year ÷ 12, quarter ÷ 3, week × 52 ÷ 12, day × 365 ÷ 12, "
     "÷ interval count); trials add 0. Also per active customer.",
     source=BILLING,
+    rows="subscriptions",
     query=_mrr_query,
     finish=_mrr_finish,
     explain=_mrr_explain,

@@ -34,8 +34,14 @@ def render_reference() -> str:
             f"- not available → {m.source}",
         ]
         if not m.uses_accounts:
-            lines.append("- rows carry no account: not available under a segment / region / plan filter")
-        lines.append("- filters applied: " + (", ".join(m.honours) if m.honours else "none (company-wide)"))
+            lines.append(
+                f"- {m.rows} carry no customer account: not available under a segment / region / plan filter"
+            )
+        lines.append(
+            "- filters applied: "
+            + (", ".join(m.honours) if m.honours else "none")
+            + "; any other filter makes it not available"
+        )
         for name, spec in m.options.items():
             choices = f" ({' / '.join(map(str, spec.choices))})" if spec.choices else ""
             lines.append(f"- option `{m.key}.{name}`{choices}, default {_value(spec.default)}: {spec.help}")

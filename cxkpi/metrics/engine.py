@@ -7,17 +7,28 @@ computing every metric — each metric's one-row aggregate query cross-joined in
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from cxkpi import stats
 from cxkpi.metrics.base import Ctx, Metric, Options
 from cxkpi.metrics.registry import REGISTRY, get
-from cxkpi.metrics.types import Change, Explanation, Filters, MetricResult, Period, TrendPoint
+from cxkpi.metrics.types import (
+    ACCOUNT_FILTERS,
+    Change,
+    Explanation,
+    Filters,
+    LatestValue,
+    MetricResult,
+    Period,
+    TrendPoint,
+)
 from cxkpi.store.schema import accounts, costs, payments, renewals, settings, subscriptions
 
 # Settings keys the engine reads (values are JSON): the workspace zone, currency and saved metric options.
@@ -68,13 +79,18 @@ def make_context(
     opts = workspace_options(conn, options)
     cur = sa.func.upper(sa.func.trim(sa.literal_column("currency")))
     money = sa.union_all(
-        *[sa.select(t.c.currency.label("currency")).where(t.c.currency.is_not(None)) for t in (subscriptions, payments, costs, renewals)]
+        *[
+            sa.select(t.c.currency.label("currency")).where(t.c.currency.is_not(None))
+            for t in (subscriptions, payments, costs, renewals)
+        ]
     ).subquery("money")
     mode = sa.select(cur).select_from(money).group_by(cur).order_by(sa.func.count().desc(), cur).limit(1)
     facts = conn.execute(
         sa.select(
             sa.exists(sa.select(subscriptions.c.subscription_id)).label("subs"),
-            sa.exists(sa.select(accounts.c.account_id).where(accounts.c.created_at.is_not(None))).label("accts"),
+            sa.exists(sa.select(accounts.c.account_id).where(accounts.c.created_at.is_not(None))).label(
+                "accts"
+            ),
             sa.exists(sa.select(payments.c.payment_id)).label("pays"),
             mode.scalar_subquery().label("currency"),
         )
@@ -96,12 +112,30 @@ def make_context(
     )
 
 
+def not_applicable(m: Metric, filters: Filters) -> dict[str, str]:
+    """The filters `m`'s rows do not carry (metrics.md: a filter applies only when its rows carry the attribute)."""
+    return {k: v for k, v in filters.as_dict().items() if k not in m.honours}
+
+
+def blocked_reason(m: Metric, filters: Filters) -> str | None:
+    """Why a filter makes `m` not available: "a channel filter does not apply to subscriptions"."""
+    skipped = not_applicable(m, filters)
+    if not skipped:
+        return None
+    names = list(skipped)
+    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    subject = f"a {what} filter does" if len(names) == 1 else f"the {what} filters do"
+    why = "they carry no customer account" if set(names) <= set(ACCOUNT_FILTERS) else "they carry no " + what
+    shown = ", ".join(f"{k}={v}" for k, v in skipped.items())
+    return f"{subject} not apply to {m.rows} ({why}; {shown})"
+
+
 def _blocked(ctx: Ctx, m: Metric) -> MetricResult | None:
-    """metrics.md: metrics whose rows carry no account are not available under an account filter."""
-    if not m.uses_accounts and ctx.filters.account_attrs():
-        f = ", ".join(f"{k}={v}" for k, v in ctx.filters.account_attrs().items())
-        return ctx.for_metric(m).unavailable(f"{m.label} rows carry no customer account, so the filter {f} cannot apply")
-    return None
+    """Not available, with the reason, when a filter cannot apply to the metric's rows."""
+    reason = blocked_reason(m, ctx.filters)
+    if reason is None:
+        return None
+    return ctx.for_metric(m).unavailable(reason, filters_not_applied=list(not_applicable(m, ctx.filters)))
 
 
 def _run(conn: sa.Connection, jobs: Sequence[tuple[str, Ctx, Metric]]) -> dict[str, MetricResult]:
@@ -137,12 +171,68 @@ def _run_batch(conn: sa.Connection, batch: list[tuple[str, Ctx, sa.Subquery]]) -
     out = {}
     for j, (tag, ctx, sq) in enumerate(batch):
         values = {c.name: row[f"c{j}_{c.name}"] for c in sq.c}
-        res = ctx.metric.finish(ctx, values)
-        ignored = [k for k in ctx.filters.as_dict() if k not in ctx.metric.honours]
-        if ignored:  # e.g. a channel filter on MRR: say so rather than pretend it applied
-            res.extra["filters_not_applied"] = ignored
-        out[tag] = res
+        out[tag] = ctx.metric.finish(ctx, values)
     return out
+
+
+SURVEY_KINDS = {"csat": "csat", "ces": "ces", "nps": "nps", "esat": "esat"}  # metric key → responses.kind
+EARLIEST, LATEST = dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31)
+
+
+def _period_label(p: Period) -> str:
+    """'Oct 2026' for a whole calendar month, else '2026-10-05 – 2026-10-20'."""
+    whole = p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1 and p.start.month == p.end.month
+    return f"{p.start:%b %Y}" if whole else str(p)
+
+
+def _add_latest(conn: sa.Connection, ctx: Ctx, results: dict[str, MetricResult]) -> None:
+    """Survey metrics with no answers in the period: say so, and carry the latest month that has answers.
+
+    One grouped statement finds, per kind, the last usable answer before the period and whether the
+    workspace (under the same filters) has any at all; one more computes those months' values.
+    """
+    from cxkpi.metrics.surveys import responses_of  # surveys imports base only; no cycle at call time
+
+    empty = [
+        k for k, r in results.items() if k in SURVEY_KINDS and r.value is None and r.extra.get("no_rows")
+    ]
+    if not empty:
+        return
+    everywhere = dataclasses.replace(ctx, start=EARLIEST, end=LATEST)
+    parts = []
+    for k in empty:
+        sub = responses_of(everywhere.for_metric(REGISTRY[k]), SURVEY_KINDS[k])
+        before = sa.case((sub.c.submitted_at < ctx.start, sub.c.submitted_at))
+        parts.append(
+            sa.select(
+                sa.literal(k).label("key"), sa.func.max(before).label("last"), sa.func.count().label("rows")
+            )
+            .select_from(sub)
+            .where(sub.c.valid == 1)
+        )
+    rows = conn.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all()
+    jobs: list[tuple[str, Ctx, Metric]] = []
+    months: dict[str, Period] = {}
+    for key, last, count in rows:
+        res = results[key]
+        res.extra.pop("no_rows", None)
+        if not count:  # nothing of this kind at all (under these filters): the reason names the export
+            continue
+        where = " matching the filters" if ctx.filters.as_dict() else ""
+        res.reason = f"No {res.label} answers in {_period_label(ctx.period)}{where}"
+        if last is None:  # answers only after the period
+            continue
+        local = last.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(ctx.tz)).date()
+        month = Period(
+            local.replace(day=1), local.replace(day=calendar.monthrange(local.year, local.month)[1])
+        )
+        month = Period(month.start, min(month.end, ctx.period.start - dt.timedelta(days=1)))
+        months[key] = month
+        jobs.append((key, ctx.for_period(month), REGISTRY[key]))
+    for key, found in _run(conn, jobs).items():
+        if found.value is not None:
+            results[key].latest = LatestValue(found.value, months[key].start, months[key].end, found.n)
+            results[key].reason += f" — latest {_period_label(months[key])}, n = {found.n}"
 
 
 def _period(p: Period | tuple[Any, Any]) -> Period:
@@ -162,6 +252,7 @@ def scorecard(
     with engine.connect() as conn:
         ctx = make_context(conn, period, filters, options)
         res = _run(conn, [(m.key, ctx, m) for m in metrics])
+        _add_latest(conn, ctx, res)
     return {m.key: res[m.key] for m in metrics}
 
 
@@ -212,6 +303,8 @@ def trend(
         base = make_context(conn, whole, filters, options)
         jobs = [(f"b{i}", base.for_period(p), m) for i, p in enumerate(periods)]
         res = _run(conn, jobs)
+    for r in res.values():  # a trend shows each bucket on its own; an empty one stays a gap
+        r.extra.pop("no_rows", None)
     return [TrendPoint(p.start, p.end, res[f"b{i}"]) for i, p in enumerate(periods)]
 
 
@@ -231,7 +324,9 @@ def compare(current: MetricResult, previous: MetricResult) -> Change:
         c_sd, p_sd = current.extra.get("sd"), previous.extra.get("sd")
         if c_sd is not None and p_sd is not None:
             name = "welch t-test"
-            test = stats.welch_t(current.value, c_sd * 100, current.n or 0, previous.value, p_sd * 100, previous.n or 0)
+            test = stats.welch_t(
+                current.value, c_sd * 100, current.n or 0, previous.value, p_sd * 100, previous.n or 0
+            )
     elif kind == "survey":
         name = "two-proportion z-test"
         test = stats.two_proportion_z(current.numerator or 0, current.denominator or 0,

@@ -14,6 +14,7 @@ from cxkpi.metrics.base import (
     Metric,
     OptionSpec,
     eq_text,
+    exact_sum,
     fmt_scale,
     in_period,
     linked_filter,
@@ -24,7 +25,9 @@ from cxkpi.metrics.types import MetricResult
 from cxkpi.store.schema import responses
 
 SURVEY_SOURCE = "Load a survey export with {q} question ({tools})"
-CUSTOMER_TOOLS = "Qualtrics, SurveyMonkey, Typeform, Delighted, Medallia, Zendesk or Intercom satisfaction ratings…"
+CUSTOMER_TOOLS = (
+    "Qualtrics, SurveyMonkey, Typeform, Delighted, Medallia, Zendesk or Intercom satisfaction ratings…"
+)
 
 
 def _parse_scale(value: Any) -> tuple[float | None, float | None, bool | None]:
@@ -32,7 +35,11 @@ def _parse_scale(value: Any) -> tuple[float | None, float | None, bool | None]:
     if isinstance(value, dict):
         lo, hi = value.get("min"), value.get("max")
         rev = value.get("reversed")
-        return (None if lo is None else float(lo)), (None if hi is None else float(hi)), (None if rev is None else bool(rev))
+        return (
+            (None if lo is None else float(lo)),
+            (None if hi is None else float(hi)),
+            (None if rev is None else bool(rev)),
+        )
     if isinstance(value, list | tuple) and len(value) == 2:
         return float(value[0]), float(value[1]), None
     m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(?:-|–|—|to)\s*(-?\d+(?:\.\d+)?)\s*", str(value))
@@ -108,7 +115,9 @@ def _positive(kind: str, mode: str, sub: sa.Subquery) -> sa.ColumnElement[bool]:
     if kind == "csat":
         # top-2-box: the two highest points of the scale; a two-way rating (0–1, Good/Bad) counts its top only
         two_way = (c.scale_max - c.scale_min) <= 1
-        return sa.or_(sa.and_(two_way, c.score_read >= c.scale_max), sa.and_(~two_way, c.score_read >= c.scale_max - 1))
+        return sa.or_(
+            sa.and_(two_way, c.score_read >= c.scale_max), sa.and_(~two_way, c.score_read >= c.scale_max - 1)
+        )
     # CES and ESAT: above the scale's midpoint (6–10 of 1–10, 5–7 of 1–7, 4–5 of 1–5, 6–10 of 0–10)
     return c.score_read > (c.scale_min + c.scale_max) / 2.0
 
@@ -128,7 +137,9 @@ def _scales_text(raw: str | None) -> str:
 
 
 def _sum_if(cond: sa.ColumnElement[bool], value: Any = 1) -> sa.ColumnElement[Any]:
-    return sa.func.coalesce(sa.func.sum(sa.case((cond, value), else_=0)), 0)
+    if isinstance(value, int):  # counts: integer sums are exact already
+        return sa.func.coalesce(sa.func.sum(sa.case((cond, value), else_=0)), 0)
+    return sa.func.coalesce(exact_sum(sa.case((cond, value), else_=0)), 0)
 
 
 def _proportion_query(kind: str) -> Any:
@@ -157,7 +168,8 @@ def _not_available(ctx: Ctx, row: dict[str, Any], what: str) -> MetricResult:
             excluded=int(num(row["rows"])),
         )
     where = " matching the filters" if ctx.filters.as_dict() else ""
-    return ctx.unavailable(f"no {what} responses in the period{where}. {ctx.metric.source}")
+    # no_rows: the scorecard looks for earlier answers (engine._add_latest) and drops this marker
+    return ctx.unavailable(f"no {what} responses in the period{where}. {ctx.metric.source}", no_rows=True)
 
 
 def _proportion_finish(kind: str, what: str) -> Any:
@@ -278,7 +290,9 @@ def _nps_explain(ctx: Ctx) -> ExplainSpec:
     cols = [*_cols(sub), group.label("nps_group"), contribution.label("contribution")]
     order = (c.submitted_at, c.response_id)
     return ExplainSpec(
-        numerator=sa.select(*cols).where(c.valid == 1, sa.or_(c.score_read >= 9, c.score_read <= 6)).order_by(*order),
+        numerator=sa.select(*cols)
+        .where(c.valid == 1, sa.or_(c.score_read >= 9, c.score_read <= 6))
+        .order_by(*order),
         denominator=sa.select(*cols).where(c.valid == 1).order_by(*order),
         method="NPS = (promoters − detractors) ÷ responses × 100; numerator = Σ contribution "
         "(+1 promoter, −1 detractor)",
@@ -304,6 +318,7 @@ CSAT = Metric(
     options={"mode": OptionSpec("top2box", "top2box (share of top-2 answers) or mean", ("top2box", "mean"))},
     proportion="survey",
     honours=("segment", "region", "plan", "channel", "survey"),
+    rows="survey responses",
 )
 
 CES = Metric(
@@ -314,18 +329,23 @@ CES = Metric(
     description="Share of customers who found it easy: positive CES responses ÷ all CES responses × 100; "
     "positive = 6–10 on 1–10, 5–7 on 1–7, 4–5 on 1–5 (above the scale's midpoint). A survey marked reversed "
     "(1 = very easy) is flipped first.",
-    source=SURVEY_SOURCE.format(q="a Customer Effort (CES)", tools="Typeform, Qualtrics, SurveyMonkey, Delighted…"),
+    source=SURVEY_SOURCE.format(
+        q="a Customer Effort (CES)", tools="Typeform, Qualtrics, SurveyMonkey, Delighted…"
+    ),
     query=_proportion_query("ces"),
     finish=_proportion_finish("ces", "CES"),
     explain=_proportion_explain("ces"),
     reading=lambda ctx: "easy = above the scale midpoint",
     options={
         "reversed_surveys": OptionSpec(
-            [], 'survey names whose scale runs 1 = very easy (besides the stored flag), e.g. ["Help widget"]', kind=list
+            [],
+            'survey names whose scale runs 1 = very easy (besides the stored flag), e.g. ["Help widget"]',
+            kind=list,
         )
     },
     proportion="survey",
     honours=("segment", "region", "plan", "channel", "survey"),
+    rows="survey responses",
 )
 
 NPS = Metric(
@@ -335,13 +355,16 @@ NPS = Metric(
     higher_is_better=True,
     description="Net Promoter Score: % promoters (9–10) − % detractors (0–6) on the 0–10 scale, −100…100; "
     "a 1–10 export is read the same way (1–6 detractor); passives 7–8 count in the base only.",
-    source=SURVEY_SOURCE.format(q="a 0–10 'how likely to recommend'", tools="Delighted, SurveyMonkey, Qualtrics, Typeform…"),
+    source=SURVEY_SOURCE.format(
+        q="a 0–10 'how likely to recommend'", tools="Delighted, SurveyMonkey, Qualtrics, Typeform…"
+    ),
     query=_nps_query,
     finish=_nps_finish,
     explain=_nps_explain,
     reading=lambda ctx: "% promoters − % detractors",
     proportion="nps",
     honours=("segment", "region", "plan", "channel", "survey"),
+    rows="survey responses",
 )
 
 ESAT = Metric(
@@ -351,12 +374,14 @@ ESAT = Metric(
     higher_is_better=True,
     description="Employee satisfaction: satisfied employee responses ÷ all ESAT responses × 100; satisfied = "
     "4–5 on 1–5, 6–10 on 1–10 (not top-2-box).",
-    source=SURVEY_SOURCE.format(q="an employee-satisfaction (ESAT)", tools="Google Forms, Qualtrics, SurveyMonkey…"),
+    source=SURVEY_SOURCE.format(
+        q="an employee-satisfaction (ESAT)", tools="Google Forms, Qualtrics, SurveyMonkey…"
+    ),
     query=_proportion_query("esat"),
     finish=_proportion_finish("esat", "ESAT"),
     explain=_proportion_explain("esat"),
     reading=lambda ctx: "4–5 of 5, 6–10 of 10",
-    uses_accounts=False,
     proportion="survey",
-    honours=("segment", "region", "plan", "channel", "survey"),
+    honours=("channel", "survey"),  # employees' answers link to no customer account
+    rows="employee survey responses",
 )

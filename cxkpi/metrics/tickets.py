@@ -6,7 +6,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from cxkpi.metrics.base import Ctx, ExplainSpec, Metric, OptionSpec, eq_text, in_period, linked_filter, num
+from cxkpi.metrics.base import (
+    Ctx,
+    ExplainSpec,
+    Metric,
+    OptionSpec,
+    eq_text,
+    exact_sum,
+    in_period,
+    linked_filter,
+    num,
+)
 from cxkpi.metrics.types import MetricResult
 from cxkpi.store.schema import tickets
 
@@ -104,8 +114,11 @@ def _frt_query(ctx: Ctx) -> sa.Select:
         _count(*created).label("created"),
         _count(*replied).label("n"),
         _count(*created, h < 0).label("negative"),
-        sa.select(sa.func.percentile_cont(sa.literal_column("0.5")).within_group(h)).where(*replied).scalar_subquery().label("median"),
-        sa.select(sa.func.sum(h)).where(*replied).scalar_subquery().label("total"),
+        sa.select(sa.func.percentile_cont(sa.literal_column("0.5")).within_group(h))
+        .where(*replied)
+        .scalar_subquery()
+        .label("median"),
+        sa.select(exact_sum(h)).where(*replied).scalar_subquery().label("total"),
         _by_channel(h, replied).label("by_channel"),
     )
 
@@ -120,7 +133,7 @@ def _by_channel(h: sa.ColumnElement[float], replied: list[sa.ColumnElement[bool]
             ch.label("ch"),
             sa.func.count().label("n"),
             sa.func.percentile_cont(sa.literal_column("0.5")).within_group(h).label("med"),
-            sa.func.avg(h).label("avg"),
+            (exact_sum(h) / sa.func.count()).label("avg"),
         )
         .where(*replied)
         .group_by(ch)
@@ -185,7 +198,7 @@ def _aht_query(ctx: Ctx) -> sa.Select:
     return sa.select(
         _count(*s).label("solved"),
         _count(*timed).label("n"),
-        sa.select(sa.func.sum(t.c.handle_minutes)).where(*timed).scalar_subquery().label("total"),
+        sa.select(exact_sum(t.c.handle_minutes)).where(*timed).scalar_subquery().label("total"),
     )
 
 
@@ -201,7 +214,9 @@ def _aht_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
             solved=solved,
         )
     total = num(row["total"])
-    return ctx.result(total / n, n=n, numerator=total, denominator=n, extra={"solved": solved, "untimed": solved - n})
+    return ctx.result(
+        total / n, n=n, numerator=total, denominator=n, extra={"solved": solved, "untimed": solved - n}
+    )
 
 
 def _aht_explain(ctx: Ctx) -> ExplainSpec:
@@ -251,7 +266,11 @@ def _fcr_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
             solved=solved,
         )
     hit = int(num(row["resolved"]))
-    extra = {"solved": solved, "reply_count_unknown": solved - n, "reopens_unknown": int(num(row["reopens_unknown"]))}
+    extra = {
+        "solved": solved,
+        "reply_count_unknown": solved - n,
+        "reopens_unknown": int(num(row["reopens_unknown"])),
+    }
     return ctx.result(100.0 * hit / n, n=n, numerator=hit, denominator=n, extra=extra)
 
 
@@ -283,6 +302,7 @@ REOPENS = Metric(
     explain=_reopens_explain,
     reading=lambda ctx: "solved tickets reopened ≥ 1×",
     honours=TICKET_FILTERS,
+    rows="tickets",
 )
 
 FRT = Metric(
@@ -299,6 +319,7 @@ FRT = Metric(
     reading=lambda ctx: f"{ctx.opt('stat')} hours, tickets created in the period",
     options={"stat": OptionSpec("median", "median or mean", ("median", "mean"))},
     honours=TICKET_FILTERS,
+    rows="tickets",
 )
 
 AHT = Metric(
@@ -315,6 +336,7 @@ AHT = Metric(
     explain=_aht_explain,
     reading=lambda ctx: "mean handle minutes, tickets solved in the period",
     honours=TICKET_FILTERS,
+    rows="tickets",
 )
 
 FCR = Metric(
@@ -328,8 +350,14 @@ FCR = Metric(
     query=_fcr_query,
     finish=_fcr_finish,
     explain=_fcr_explain,
-    reading=lambda ctx: "one agent reply, no reopen"
-    + (" (blank reopens = none)" if ctx.opt("null_reopens") == "no_reopen" else " (blank reopens excluded)"),
+    reading=lambda ctx: (
+        "one agent reply, no reopen"
+        + (
+            " (blank reopens = none)"
+            if ctx.opt("null_reopens") == "no_reopen"
+            else " (blank reopens excluded)"
+        )
+    ),
     options={
         "null_reopens": OptionSpec(
             "no_reopen",
@@ -338,4 +366,5 @@ FCR = Metric(
         )
     },
     honours=TICKET_FILTERS,
+    rows="tickets",
 )

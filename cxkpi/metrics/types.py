@@ -53,6 +53,15 @@ class Period:
             y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         return out
 
+    def trailing_months(self, at_least: int = 6) -> list[Period]:
+        """The calendar months the period touches, extended back to hold at least `at_least` calendar months
+        ending with the period's last month (metrics.md, CLV's trailing window); each as the whole month."""
+        y, m = self.end.year, self.end.month - (at_least - 1)
+        while m < 1:
+            y, m = y - 1, m + 12
+        first = min(dt.date(y, m, 1), self.start.replace(day=1))
+        return Period(first, self.end).months_touched()
+
     def month_count(self) -> float:
         """Months in the period, a partial month counting by its share of days (March = 1.0, Q1 = 3.0)."""
         total = 0.0
@@ -126,6 +135,44 @@ class Filters:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
 
 
+# Figures leave the library (to_json) rounded to 12 significant digits: the sums behind them are exact
+# (see base.EXACT), and this absorbs the last-bit differences that remain between float functions of
+# DuckDB and PostgreSQL, so the same store and view print the same bytes.
+SIGNIFICANT_DIGITS = 12
+
+
+def stable(value: Any) -> Any:
+    """Floats (also inside dicts and lists) rounded to SIGNIFICANT_DIGITS; other values as they are."""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")) or value == 0.0:
+            return value if value == value else None
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+    if isinstance(value, dict):
+        return {k: stable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [stable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class LatestValue:
+    """The most recent calendar month with data before a period that has none: shown as another period,
+    never used for changes or goals."""
+
+    value: float
+    start: dt.date
+    end: dt.date
+    n: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": stable(self.value),
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "n": self.n,
+        }
+
+
 @dataclass
 class MetricResult:
     key: str
@@ -143,6 +190,7 @@ class MetricResult:
     extra: dict[str, Any] = field(default_factory=dict)
     small_sample: bool = False
     source: str = ""  # which export supplies the metric (shown with a not-available result)
+    latest: LatestValue | None = None  # set only when value is None and an earlier month has data
 
     @property
     def available(self) -> bool:
@@ -151,13 +199,20 @@ class MetricResult:
     def to_json(self) -> dict[str, Any]:
         """The cli.md shape: value, unit, n, ci_low, ci_high, definition, extras at top level."""
         if self.value is None:
-            out: dict[str, Any] = {"value": None, "reason": self.reason, "unit": self.unit, "label": self.label}
+            out: dict[str, Any] = {
+                "value": None,
+                "reason": self.reason,
+                "unit": self.unit,
+                "label": self.label,
+            }
             if self.source:
                 out["source"] = self.source
             out["definition"] = self.definition
             out["options"] = self.options
+            if self.latest is not None:
+                out["latest"] = self.latest.to_json()
             out.update({k: v for k, v in self.extra.items() if k not in out})
-            return out
+            return stable(out)
         out = {
             "value": self.value,
             "unit": self.unit,
@@ -172,7 +227,7 @@ class MetricResult:
             "options": self.options,
         }
         out.update({k: v for k, v in self.extra.items() if k not in out})
-        return out
+        return stable(out)
 
 
 @dataclass(frozen=True)
