@@ -3,7 +3,8 @@
 One server and one browser per test session (a module-level singleton, because fixtures imported into
 several test modules would otherwise start one server per module). The server runs on a free port against
 a temporary DuckDB store (CXKPI_DB), so it loads the demo workspace on first start exactly as a new user
-sees it. Its output goes to a log file, never a PIPE: a long-lived server blocks on a full pipe.
+sees it, with the clock fixed as in AppTest (tests/apphelpers.TODAY, DEMO_END). Its output goes to a log
+file, never a PIPE: a long-lived server blocks on a full pipe.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.apphelpers import DEMO_END, TODAY
+
 ROOT = Path(__file__).resolve().parents[1]
+FROZEN_CLOCK = Path(__file__).resolve().parent / "frozen_clock"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -90,6 +94,10 @@ def start_server(timeout: float = 60.0, store_url: str | None = None) -> Server:
         **os.environ,
         "CXKPI_DB": store_url or f"duckdb:///{workdir / 'store.duckdb'}",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        # the clock holds still (tests/frozen_clock/sitecustomize.py): the same today and demo as AppTest
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(FROZEN_CLOCK), os.environ.get("PYTHONPATH")])),
+        "CXKPI_TEST_TODAY": TODAY.isoformat(),
+        "CXKPI_TEST_DEMO_END": DEMO_END.isoformat(),
     }
     cmd = [
         str(Path(sys.executable).parent / "streamlit"),

@@ -6,8 +6,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,45 +16,12 @@ from tests.browser import exceptions, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
 HEADING = "How this number is computed"
-
-# Until app.py lists pages/explain.py, a server for this module adds it to st.navigation at interpreter start.
-SITECUSTOMIZE = """
-import streamlit as st
-
-_real_navigation = st.navigation
-
-
-def _navigation(pages, *a, **kw):
-    if isinstance(pages, list) and not any(getattr(p, "url_path", "") == "explain" for p in pages):
-        pages = [*pages, st.Page("pages/explain.py", title="How this number is computed", url_path="explain",
-                                 icon=":material/calculate:")]
-    return _real_navigation(pages, *a, **kw)
-
-
-st.navigation = _navigation
-"""
 
 
 @pytest.fixture(scope="module")
-def explain_server() -> Iterator[browser.Server]:
-    if "pages/explain.py" in (ROOT / "app.py").read_text():
-        yield browser.get_server()  # the shared server already has the page
-        return
-    hook = Path(tempfile.mkdtemp(prefix="cxkpi-explain-hook-"))
-    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE)
-    old = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hook), old]))
-    try:
-        server = browser.start_server()
-    finally:
-        if old is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = old
-    yield server
-    server.stop()
+def explain_server() -> browser.Server:
+    return browser.get_server()  # app.py lists the Explain page: the shared server has it
 
 
 @pytest.fixture
