@@ -7,6 +7,7 @@ the user must answer (ambiguous day/month order, a survey question's kind or sca
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -410,7 +411,15 @@ def _label_scale(values: pd.Series) -> tuple[dict[str, float], tuple[float, floa
     for ladder, scale in LABEL_SCALES:
         if labels <= set(ladder):
             return ladder, scale
-    return None
+    # The vocabulary's ladders (nine languages, cxkpi/vocabulary/scores.toml).
+    from cxkpi.ingest.profile import match_ladder
+    from cxkpi.ingest.vocabulary import normalize
+
+    lad = match_ladder(sorted(labels))
+    if lad is None:
+        return None
+    scores = lad.scores()
+    return {v: scores[normalize(v)] for v in labels}, (1.0, float(lad.size))
 
 
 def _freshdesk_ladder(labels: set[str]) -> tuple[dict[str, float], tuple[float, float]]:
@@ -676,18 +685,53 @@ def source_from_spec(spec: dict[str, Any], name: str = "mapping") -> Source:
         columns[canon] = Field(names=names, values=vals, other="keep" if vals else None, unit=unit)
     for canon, value in (spec.get("constants") or {}).items():
         columns[canon] = Field(const=value)
+    scales = opts.get("scales") or {}
+    for canon, factor in scales.items():
+        if canon in columns:
+            columns[canon] = dataclasses.replace(columns[canon], scale=float(factor))
+    survey = None
+    if table == "responses" and isinstance(spec.get("survey"), dict):
+        # A survey mapped as a survey: the score questions with their kind and scale, not columns.
+        qs = tuple(((q["column"],), q.get("kind"), tuple(q["scale"]) if q.get("scale") else None)
+                   for q in spec["survey"].get("questions") or [])
+        survey = Survey(questions=qs, survey_name=opts.get("survey"))
+        columns.pop("score", None)
     required = tuple((f.names[0],) for f in columns.values() if f.names)
     system = str(opts.get("system") or "custom")
     return Source(
         name=name, label=f"column mapping {name!r}", system=system, table=table, required=required,
         columns=columns, dayfirst=_answer_bool(opts.get("dayfirst")), tz=opts.get("tz"),
-        derive=_derive_generic,
+        derive=_derive_generic, survey=survey,
     )
 
 
 def _derive_generic(fr: Frame) -> None:
     """Keys a plain table can lack: cost_id from date + category + occurrence."""
     t = fr.source.table
+    opts = fr.options
+    if t == "responses" and "response_id" not in fr.out:
+        # No response id in the export: the answer's own cells identify it across later downloads.
+        cells = fr.text.fillna("").astype(str).agg("\x1f".join, axis=1)
+        fr.set("response_id", cells.map(lambda k: "r-" + hashlib.sha1(k.encode()).hexdigest()[:16]).astype(object),
+               "the row's cells")
+    if t == "payments" and "payment_id" not in fr.out and "paid_at" in fr.out:
+        cells = fr.text.fillna("").astype(str).agg("\x1f".join, axis=1)
+        fr.set("payment_id", cells.map(lambda k: "p-" + hashlib.sha1(k.encode()).hexdigest()[:16]).astype(object),
+               "the row's cells")
+    if t == "subscriptions" and opts.get("amount_is_total") and "amount" in fr.out and "quantity" in fr.out:
+        # The export's amount already includes the quantity: cxkpi stores the price per unit.
+        q = fr.out["quantity"].where(fr.out["quantity"] > 0)
+        fr.out["amount"] = (fr.out["amount"] / q).where(q.notna(), fr.out["amount"])
+    if t == "tickets" and opts.get("zero_means_unanswered") and "first_reply_minutes" in fr.out:
+        # 0:00:00 on a ticket nobody answered is "never answered", not an instant reply.
+        frm = fr.out["first_reply_minutes"]
+        unanswered = frm == 0
+        if "agent_replies" in fr.out:
+            unanswered &= fr.out["agent_replies"].fillna(0) == 0
+        fr.out["first_reply_minutes"] = frm.where(~unanswered)
+    if t == "renewals" and "outcome" in fr.out:
+        out = fr.out["outcome"]
+        fr.out["outcome"] = out.where(out.isin(["renewed", "churned", "open"]) | out.isna(), "open")
     if t == "costs" and "date" in fr.out:
         derived = derive_cost_ids(fr.out["date"], fr.out.get("category"))
         cur = fr.out.get("cost_id")

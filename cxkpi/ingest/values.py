@@ -190,6 +190,13 @@ def parse_duration(series: pd.Series, unit: str) -> tuple[pd.Series, list[int]]:
 def _duration_minutes(t: pd.Series, unit: str) -> tuple[pd.Series, str]:
     """Distinct non-blank duration texts -> minutes, unit used."""
     out = pd.Series(np.nan, index=t.index, dtype="float64")
+    # '378:46 hrs' (a clock with its unit word) and ISO 8601 'PT1H20M' / 'P1DT2H' read as the forms below.
+    t = t.str.replace(r"^(\d+:\d{1,2}(?::\d{1,2})?)\s*(?:hrs?|hours?|h)\.?$", r"\1", regex=True, case=False)
+    iso = t.str.fullmatch(r"P(?:\d+(?:[.,]\d+)?D)?(?:T(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?",
+                          case=False) & (t.str.len() > 1)
+    if iso.any():
+        t = t.where(~iso, t[iso].str.upper().str.replace(r"^P|T", "", regex=True)
+                    .str.replace(r"(\d)([DHMS])", r"\1\2 ", regex=True).str.strip())
 
     has_colon = t.str.contains(":", regex=False)
     if has_colon.any():
