@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from cxkpi import stats
-from cxkpi.metrics.base import Ctx, Metric, Options
+from cxkpi.metrics.base import Ctx, Metric, Options, norm
 from cxkpi.metrics.registry import REGISTRY, get
 from cxkpi.metrics.types import (
     ACCOUNT_FILTERS,
@@ -29,7 +29,7 @@ from cxkpi.metrics.types import (
     Period,
     TrendPoint,
 )
-from cxkpi.store.schema import accounts, costs, payments, renewals, settings, subscriptions
+from cxkpi.store.schema import accounts, costs, payments, renewals, responses, settings, subscriptions
 
 # Settings keys the engine reads (values are JSON): the workspace zone, currency and saved metric options.
 SETTING_TIMEZONE = "timezone"
@@ -203,9 +203,14 @@ def _add_latest(conn: sa.Connection, ctx: Ctx, results: dict[str, MetricResult])
     for k in empty:
         sub = responses_of(everywhere.for_metric(REGISTRY[k]), SURVEY_KINDS[k])
         before = sa.case((sub.c.submitted_at < ctx.start, sub.c.submitted_at))
+        r = responses
+        anywhere = sa.select(sa.func.count()).where(norm(r.c.kind) == SURVEY_KINDS[k], r.c.score.is_not(None))
         parts.append(
             sa.select(
-                sa.literal(k).label("key"), sa.func.max(before).label("last"), sa.func.count().label("rows")
+                sa.literal(k).label("key"),
+                sa.func.max(before).label("last"),
+                sa.func.count().label("rows"),
+                anywhere.scalar_subquery().label("unfiltered"),
             )
             .select_from(sub)
             .where(sub.c.valid == 1)
@@ -213,12 +218,16 @@ def _add_latest(conn: sa.Connection, ctx: Ctx, results: dict[str, MetricResult])
     rows = conn.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).all()
     jobs: list[tuple[str, Ctx, Metric]] = []
     months: dict[str, Period] = {}
-    for key, last, count in rows:
+    for key, last, count, unfiltered in rows:
         res = results[key]
         res.extra.pop("no_rows", None)
-        if not count:  # nothing of this kind at all (under these filters): the reason names the export
+        if not unfiltered:  # the workspace has no such answers at all: the reason names the export to load
             continue
-        where = " matching the filters" if ctx.filters.as_dict() else ""
+        shown = ", ".join(f"{k}={v}" for k, v in ctx.filters.as_dict().items())
+        if not count:  # answers exist, none under these filters
+            res.reason = f"No {res.label} answers match the filters ({shown})"
+            continue
+        where = f" matching the filters ({shown})" if shown else ""
         res.reason = f"No {res.label} answers in {_period_label(ctx.period)}{where}"
         if last is None:  # answers only after the period
             continue
