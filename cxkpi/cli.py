@@ -11,6 +11,7 @@ import importlib
 import signal
 import sys
 
+from cxkpi.store import engine as store_engine
 from cxkpi.store.engine import DEFAULT_URL
 
 # command -> "module:function"; the function takes the parsed args and returns an exit code.
@@ -25,6 +26,8 @@ COMMANDS = {
     "remove": "cxkpi.ingest.commands:cmd_remove",
     "quality": "cxkpi.quality:cmd_quality",
 }
+
+READ_ONLY_COMMANDS = {"scorecard", "trend", "explain", "loads", "quality"}
 
 
 def _segment(text: str) -> tuple[str, str]:
@@ -60,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--mapping", help="a column mapping file (TOML) for an unrecognized export")
     sp.add_argument("--sheet", help="XLSX sheet name (default: the first sheet with data)")
     sp.add_argument("--dayfirst", choices=["auto", "yes", "no"], default="auto", help="ambiguous dates")
+    sp.add_argument(
+        "--accept-suggested",
+        action="store_true",
+        help="an export no known tool matches: load it with the reading cxkpi proposes (each open question "
+        "answered with its suggested choice, as one click on the Data page does), print that reading, and "
+        "keep it so the next export of that shape loads by itself. Without it such a file stops, printing "
+        "the proposal and its questions.",
+    )
     sp.add_argument("--format", choices=["table", "json"], default="table")
 
     sp = sub.add_parser("sources", help="list the export shapes cxkpi recognizes")
@@ -110,7 +121,13 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = build_parser().parse_args(argv)
     module, func = COMMANDS[args.command].split(":")
-    return int(getattr(importlib.import_module(module), func)(args) or 0)
+    if args.command in READ_ONLY_COMMANDS:
+        store_engine.READ_ONLY_BY_DEFAULT = True  # several readers may share a DuckDB file
+    try:
+        return int(getattr(importlib.import_module(module), func)(args) or 0)
+    except store_engine.StoreBusy as e:  # the DuckDB file is another process's: one line, not a traceback
+        print(f"cxkpi: {e}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

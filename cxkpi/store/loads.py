@@ -8,10 +8,17 @@ import json
 
 import sqlalchemy as sa
 
+from cxkpi.store.engine import PG_WRITE_LOCK_KEY
 from cxkpi.store.schema import CANONICAL, loads
 
 
 def next_load_id(conn: sa.Connection) -> int:
+    """The next load id. Call it inside ``engine.begin()``: that is the store's write turn (one writer per
+    DuckDB process; on PostgreSQL an advisory lock every cxkpi process takes), so two imports started at
+    the same moment cannot both read the same max()."""
+    if conn.dialect.name == "postgresql":
+        # Re-entrant within a transaction: a no-op under engine.begin(), a guard for any other caller.
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK_KEY})
     return (conn.execute(sa.select(sa.func.max(loads.c.load_id))).scalar() or 0) + 1
 
 
