@@ -66,13 +66,17 @@ def test_viewer_cannot_create_links_and_modes_are_checked(engine: sa.Engine) -> 
     assert sh.list_shares(engine) == []
 
 
-def test_print_token_is_short_lived_and_separate(engine: sa.Engine) -> None:
+def test_print_pass_is_separate_from_share_links(engine: sa.Engine) -> None:
     with acting_as(ANA):
         share, token = sh.create_share(engine, "", {}, sh.LIVE, "0:0:0")
-    pt = sh.print_token(engine, share.share_id)
-    assert sh.open_print_token(engine, pt).ok
-    assert sh.open_print_token(engine, token).status == "tampered"  # a share link is not a print pass
+    pt = sh.print_pass(engine, share_id=share.share_id)
+    assert sh.open_print_pass(engine, pt) == {"share": share.share_id}
+    view_pass = sh.print_pass(engine, query={"period": "ytd"})
+    assert sh.open_print_pass(engine, view_pass) == {"query": {"period": "ytd"}}
+    assert sh.open_print_pass(engine, token) is None  # a share link is not a print pass
     assert sh.open_share(engine, pt).status == "tampered"  # nor the other way round
+    with pytest.raises(ValueError, match="not both"):
+        sh.print_pass(engine, share_id="x", query={})
 
 
 def test_pinned_figures_survive_newer_uploads_and_say_when_data_was_removed(engine: sa.Engine) -> None:

@@ -155,8 +155,19 @@ class Opened:
         return self.status == "ok"
 
 
-def open_share(engine: sa.Engine, token: str, now: dt.datetime | None = None) -> Opened:
+def share_status(share: Share | None, now: dt.datetime | None = None) -> str:
+    """ok / unknown / revoked / expired: checked on every page run, so a revoked link stops at once."""
     now = now or _now()
+    if share is None:
+        return "unknown"
+    if share.revoked_at is not None:
+        return "revoked"
+    if share.expires_at is not None and now >= share.expires_at:
+        return "expired"
+    return "ok"
+
+
+def open_share(engine: sa.Engine, token: str, now: dt.datetime | None = None) -> Opened:
     try:
         payload = _serializer(engine).loads(token, max_age=int(MAX_AGE.total_seconds()))
     except SignatureExpired:
@@ -164,28 +175,21 @@ def open_share(engine: sa.Engine, token: str, now: dt.datetime | None = None) ->
     except BadSignature:
         return Opened("tampered")
     share = get_share(engine, str(payload.get("share"))) if isinstance(payload, dict) else None
-    if share is None:
-        return Opened("unknown")
-    if share.revoked_at is not None:
-        return Opened("revoked", share)
-    if share.expires_at is not None and now >= share.expires_at:
-        return Opened("expired", share)
-    return Opened("ok", share)
+    return Opened(share_status(share, now), share)
 
 
-def print_token(engine: sa.Engine, share_id: str) -> str:
-    """A pass for the server-side printer (cxkpi.report.pdf): the share, for PRINT_MAX_AGE seconds."""
-    return _serializer(engine, PRINT_SALT).dumps({"share": share_id})
+def print_pass(engine: sa.Engine, *, share_id: str | None = None, query: dict[str, str] | None = None) -> str:
+    """A pass for the server-side printer (cxkpi.report.pdf), valid PRINT_MAX_AGE seconds: one share, or
+    one live view (made by someone who may see it: an editor at the dashboard, or the machine's CLI)."""
+    if (share_id is None) == (query is None):
+        raise ValueError("a print pass is for a share or for a view, not both")
+    return _serializer(engine, PRINT_SALT).dumps({"share": share_id} if share_id else {"query": query})
 
 
-def open_print_token(engine: sa.Engine, token: str) -> Opened:
+def open_print_pass(engine: sa.Engine, token: str) -> dict[str, Any] | None:
+    """The pass's payload, or None (damaged, another salt, or older than PRINT_MAX_AGE)."""
     try:
         payload = _serializer(engine, PRINT_SALT).loads(token, max_age=PRINT_MAX_AGE)
-    except SignatureExpired:
-        return Opened("expired")
-    except BadSignature:
-        return Opened("tampered")
-    share = get_share(engine, str(payload.get("share")))
-    if share is None:
-        return Opened("unknown")
-    return Opened("revoked", share) if share.revoked_at is not None else Opened("ok", share)
+    except BadSignature:  # SignatureExpired included
+        return None
+    return payload if isinstance(payload, dict) else None
