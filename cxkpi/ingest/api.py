@@ -27,13 +27,13 @@ from cxkpi.ingest.mapping import (
     Mapped,
     Suggestion,
     apply_source,
-    header_signature,
     find_mapping,
+    header_signature,
     save_mapping,
     source_from_spec,
     suggest_mapping,
 )
-from cxkpi.ingest.problems import Problem, Problems, Question
+from cxkpi.ingest.problems import Problem, Problems, Question, printable
 from cxkpi.ingest.read import RawTable, ReadError, read_table
 from cxkpi.ingest.recognize import Proposal, recognize
 from cxkpi.ingest.validate import validate
@@ -115,6 +115,7 @@ class LoadReport:
     questions: list[Question] = field(default_factory=list)
     seconds: float = 0.0
     source_label: str | None = None
+    reading: list[str] = field(default_factory=list)  # a proposed reading in plain words (unknown shapes)
 
     @property
     def warnings(self) -> list[Problem]:
@@ -208,15 +209,30 @@ def preview(
     sheet: str | None = None,
     dayfirst: bool | str | None = None,
     accept_suggested: bool = False,
+    max_bytes: int | None = None,
 ) -> Preview:
-    """Read, recognize (or map), type and validate a file. Nothing is written."""
+    """Read, recognize (or map), type and validate a file. Nothing is written. max_bytes caps what a
+    compressed upload may inflate to (see read_table)."""
     sha = sha256_of(data)
     problems = Problems(file_name)
     empty = Preview(file_name, sha, None, None, [], {}, [], problems, pd.DataFrame(), 0)
+    if engine is not None:
+        # The checksum before anything is parsed: a re-sent file costs a hash and one query.
+        with engine.connect() as conn:
+            done = _load.active_load_with(conn, sha)
+            row = conn.execute(sa.text("SELECT source, table_name, rows FROM loads WHERE load_id = :i"),
+                               {"i": done}).first() if done is not None else None
+        if row is not None:
+            empty.already_loaded, empty.source = done, row[0]
+            empty.tables, empty.row_count = [x for x in str(row[1]).split("+") if x and x != "-"], int(row[2] or 0)
+            return empty
     try:
-        raw = read_table(data, file_name, sheet=sheet, progress=progress)
+        raw = read_table(data, file_name, sheet=sheet, progress=progress, max_bytes=max_bytes)
     except ReadError as e:
         problems.add("error", str(e))
+        return empty
+    except Exception as e:  # a reader bug must still end in a message naming the file, not a traceback
+        problems.add("error", f"{printable(file_name)} could not be read ({type(e).__name__}: {printable(str(e)[:300])}).")
         return empty
     empty.row_count = len(raw.rows)
     empty.read_info = {"encoding": raw.encoding, "delimiter": raw.delimiter, "sheet": raw.sheet,
@@ -305,6 +321,7 @@ def preview(
     )
     if prop is not None:
         prev.source_label = f"recognized by meaning — {prop.describe()[0].rstrip('.')}"
+        prev.suggestion = suggest_mapping(raw)  # the column-by-column editor stays available
     if not source and not spec.get("columns") and mapped.problems.errors and not len(main):
         # A loose match (e.g. any file with a 'Timestamp' column looks like Google Forms) that yields
         # nothing: offer the mapping screen as well.
@@ -320,6 +337,8 @@ def commit(engine: sa.Engine, p: Preview, *, is_demo: bool = False) -> LoadRepor
     """Load a previewed file in one transaction. A preview with errors or open questions changes nothing."""
     rep = LoadReport(p.file_name, p.source, list(p.tables), problems=list(p.problems), questions=list(p.questions),
                      source_label=p.source_label)
+    if p.proposal is not None:
+        rep.reading = p.proposal.describe(p.options.get("answers") if not p.needs_confirmation else None)
     if not p.ok or p._mapped is None:
         rep.rejected = True
         rep.rows_rejected = p.row_count

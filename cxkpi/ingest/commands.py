@@ -15,7 +15,9 @@ def _out(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
-def _how_to_answer(q: Any, mapping_used: bool) -> str:
+def _how_to_answer(q: Any, mapping_used: bool, proposed: bool = False) -> str:
+    if proposed and q.default:
+        return f"suggested: {q.default} (--accept-suggested takes it; or answer in a mapping file's [answers])"
     if q.id == "dayfirst":
         return "answer with --dayfirst yes (day first, 04/03 = 4 March) or --dayfirst no"
     return (f"answer in a mapping file and pass it with --mapping FILE.toml:\n"
@@ -47,28 +49,36 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
             rep.problems = [Problem(path.name, None, None, None, f"cannot read the file: {e.strerror}")]
             reports.append(rep)
+            if args.format != "json":
+                _print_report(rep, mapping_used=bool(spec))
             continue
-        p = preview(data, path.name, source=args.source, mapping=spec, engine=engine, sheet=args.sheet,
-                    dayfirst=dayfirst)
-        if p.already_loaded is not None:
-            rep = LoadReport(path.name, p.source, list(p.tables), load_id=p.already_loaded, already_loaded=True,
-                             source_label=p.source_label)
-        else:
-            rep = commit(engine, p)
-            if not rep.rejected and rep.load_id is not None:
-                quality[rep.load_id] = _quality_of(engine, rep.load_id)
-            if not rep.rejected and spec and spec.get("columns") and p.read_info.get("header"):
-                save_mapping(engine, str(spec.get("name", "mapping")), p.read_info["header"],
-                             p._mapped.source.table if p._mapped else spec["table"], spec)
+        try:
+            p = preview(data, path.name, source=args.source, mapping=spec, engine=engine, sheet=args.sheet,
+                        dayfirst=dayfirst, accept_suggested=bool(getattr(args, "accept_suggested", False)))
+            if p.already_loaded is not None:
+                rep = LoadReport(path.name, p.source, list(p.tables), load_id=p.already_loaded,
+                                 already_loaded=True, source_label=p.source_label)
+            else:
+                rep = commit(engine, p)
+                if not rep.rejected and rep.load_id is not None:
+                    quality[rep.load_id] = _quality_of(engine, rep.load_id)
+                if not rep.rejected and spec and spec.get("columns") and p.read_info.get("header"):
+                    save_mapping(engine, str(spec.get("name", "mapping")), p.read_info["header"],
+                                 p._mapped.source.table if p._mapped else spec["table"], spec)
+        except Exception as e:  # one bad file: its own message, and the next file still loads
+            from cxkpi.ingest.problems import Problem, printable
+
+            rep = LoadReport(path.name, None, [], rejected=True)
+            rep.problems = [Problem(path.name, None, None, None, f"could not be loaded, nothing was changed "
+                                    f"({type(e).__name__}: {printable(str(e).splitlines()[0][:300] if str(e) else '')})")]
         reports.append(rep)
+        if args.format != "json":  # each file's report as soon as it is known, committed or not
+            _print_report(rep, mapping_used=bool(spec))
+            for f in quality.get(rep.load_id, []):
+                _out(f"  data quality ({f.severity}): {f.title}. {f.detail} Fix: {f.fix}")
     if args.format == "json":
         _out(json.dumps([{**r.to_dict(), "quality": [f.to_dict() for f in quality.get(r.load_id, [])]}
                          for r in reports], ensure_ascii=False, indent=2, default=str))
-    else:
-        for r in reports:
-            _print_report(r, mapping_used=bool(spec))
-            for f in quality.get(r.load_id, []):
-                _out(f"  data quality ({f.severity}): {f.title}. {f.detail} Fix: {f.fix}")
     return 1 if any(r.rejected for r in reports) else 0
 
 
@@ -79,11 +89,32 @@ def _quality_of(engine: Any, load_id: int) -> list:
     return [f for f in findings_for_load(engine, load_id) if f.severity in ("error", "warning")]
 
 
+def _print_reading(r: Any) -> None:
+    """The reading proposed for an export no known tool matches, in plain words, with its evidence."""
+    lines = getattr(r, "reading", None) or []
+    if lines:
+        _out("  reading: " + lines[0])
+        for line in lines[1:]:
+            _out("    " + line)
+
+
 def _print_report(r: Any, mapping_used: bool) -> None:
     label = r.source_label
     src = f"{label} ({r.source})" if label else (r.source or "not recognized")
+    from cxkpi.ingest.problems import printable
+
+    r.file_name = printable(r.file_name)  # a name with terminal escapes is shown, not executed
     if r.already_loaded:
         _out(f"{r.file_name}: {src} — already loaded (load {r.load_id}), nothing changed")
+        return
+    if r.rejected and getattr(r, "reading", None) and not any(p.severity == "error" for p in r.problems):
+        _out(f"{r.file_name}: not an export of a tool cxkpi knows — nothing loaded; it proposes this reading "
+             f"({len(r.questions)} question(s))")
+        _print_reading(r)
+        for q in r.questions:
+            _out(f"  question: {q.prompt}\n      {_how_to_answer(q, mapping_used, proposed=True)}")
+        _out("  to load it with this reading (each question answered with its suggestion): "
+             "cxkpi ingest FILE --accept-suggested")
         return
     if r.rejected:
         errors = [p for p in r.problems if p.severity == "error"]
@@ -91,12 +122,17 @@ def _print_report(r: Any, mapping_used: bool) -> None:
              f"{len(r.questions)} question(s))")
         for p in r.problems:
             _out("  " + p.text())
+        _print_reading(r)
         for q in r.questions:
             _out(f"  question: {q.prompt}\n      {_how_to_answer(q, mapping_used)}")
+        if getattr(r, "reading", None):
+            _out("  to load it with this reading (each question answered with its suggestion): "
+                 "cxkpi ingest FILE --accept-suggested")
         return
     parts = [f"{t}: {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged"
              for t, c in r.counts.items()]
     _out(f"{r.file_name}: {src} → {'; '.join(parts)}; {r.rows_rejected} row(s) left out [load {r.load_id}]")
+    _print_reading(r)
     for p in r.warnings:
         _out("  " + p.text())
 

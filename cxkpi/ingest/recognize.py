@@ -194,12 +194,19 @@ class Proposal:
         """Every needed column matched with high confidence: one click, no question."""
         return not self.asks
 
-    def describe(self) -> list[str]:
-        """The reading in plain words, one line per decision."""
+    def describe(self, answers: dict[str, Any] | None = None) -> list[str]:
+        """The reading in plain words, one line per decision; with `answers`, each question's answer."""
         head = f"A {_TABLE_WORDS[self.table]} export"
         if self.looks_like:
             head += f" (it looks like {self.looks_like})"
-        return [head + "."] + [d.line() for d in self.decisions]
+        lines = [head + "."] + [d.line() for d in self.decisions]
+        if answers is not None:
+            for a in self.asks:
+                got = answers.get(a.id)
+                if got is not None:
+                    how = "suggested" if got == a.suggested else "your answer"
+                    lines.append(f"{a.prompt} → {got} ({how})")
+        return lines
 
     def suggested_answers(self) -> dict[str, str]:
         return {a.id: a.suggested for a in self.asks if a.suggested is not None}
@@ -548,6 +555,8 @@ def _proposal(
                     None,
                 )
             )
+    if "channel" in prop.columns:
+        prop.values["channel"] = _value_table(by_header[prop.columns["channel"]], "channels", keep_unknown=True)
     if table == "responses":
         _survey(prop, questions)
     elif table in ("subscriptions", "payments", "renewals", "costs"):
