@@ -7,8 +7,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test setup setup-system lint format demo bench lock clean
 
-run: setup  ## set up and start the dashboard on http://localhost:$(PORT)
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+# `make run` listens on this machine only, and the person at it is an editor. `make run SERVE=team` listens on
+# every interface for a team: editing then needs sign-in (docs/sharing.md), everyone else is a viewer.
+SERVE  ?= local
+ADDRESS = $(if $(filter team,$(SERVE)),0.0.0.0,127.0.0.1)
+
+run: setup  ## set up and start the dashboard on http://localhost:$(PORT) (SERVE=team: for a team, sign-in to edit)
+	CXKPI_SERVE=$(SERVE) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true --server.address $(ADDRESS)
 
 test: setup-system setup lint  ## set up (venv, chromium, postgresql) and run the whole test suite
 	$(PY) -m pytest -n $(WORKERS) --durations=15

@@ -25,6 +25,8 @@ COMMANDS = {
     "loads": "cxkpi.ingest.commands:cmd_loads",
     "remove": "cxkpi.ingest.commands:cmd_remove",
     "quality": "cxkpi.quality:cmd_quality",
+    "user": "cxkpi.access.users:cmd_user",
+    "report": "cxkpi.report.commands:cmd_report",
 }
 
 READ_ONLY_COMMANDS = {"scorecard", "trend", "explain", "loads", "quality"}
@@ -112,6 +114,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("quality", help="the data-quality report: what makes a number wrong and how to fix it")
     db(sp)
     sp.add_argument("--format", choices=["table", "json"], default="table")
+
+    sp = sub.add_parser("user", help="local-mode sign-in: add an editor (password asked, stored hashed), or list")
+    sp.add_argument("action", choices=["add", "list"])
+    sp.add_argument("name", nargs="?", default="")
+    sp.add_argument("--role", choices=["editor", "viewer"], default="editor")
+    db(sp)
+
+    sp = sub.add_parser("report", help="the Report page of a dashboard link as a PDF (Debian chromium)")
+    sp.add_argument("--view", required=True, metavar="LINK", help="a share link, or the dashboard's link to a view")
+    sp.add_argument("--pdf", required=True, metavar="FILE")
+    sp.add_argument("--paper", choices=["A4", "Letter"], default="A4")
+    db(sp)
     return p
 
 

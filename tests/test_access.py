@@ -100,3 +100,22 @@ def test_roles_from_emails_domains_and_groups() -> None:
     )  # a viewers list exists: not on it, no access
     assert role_for_claims({"email": "x@partner.io"}, {"editors": ["ana@example.com"]}) == VIEWER
     assert role_for_claims({"email": "example.com"}, {"editors": ["@example.com"]}) == VIEWER  # not an e-mail
+
+
+def test_cli_user_add_stores_a_hash_and_lists(duckdb_url: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import io
+
+    from cxkpi.cli import main
+    from cxkpi.store import make_engine
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long password\n"))
+    assert main(["user", "add", "carla", "--db", duckdb_url]) == 0
+    assert "carla can sign in as editor." in capsys.readouterr().out
+    eng = make_engine(duckdb_url)
+    assert sign_in(eng, "carla", "a long password") == Actor("carla", EDITOR, "password")
+    eng.dispose()
+    assert main(["user", "list", "--db", duckdb_url]) == 0
+    assert capsys.readouterr().out.startswith("carla\teditor\t")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["user", "add", "dan", "--db", duckdb_url]) == 1
+    assert "at least 8 characters" in capsys.readouterr().err
