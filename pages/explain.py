@@ -188,7 +188,8 @@ def draw_rows(card, key: str) -> None:
                 st.caption(t("explain.rows_empty"))
                 continue
             st.caption(t("explain.rows_shown", shown=fmt.count(len(shown)), total=fmt.count(len(df))))
-            st.dataframe(rows_for_display(shown), hide_index=True, height=300, key=f"x_rows_{part_}")
+            # formula-safe: the table's own download exports these cells, like the button below
+            st.dataframe(method.safe_frame(rows_for_display(shown)), hide_index=True, height=300, key=f"x_rows_{part_}")
             st.download_button(
                 t("explain.download"), data=method.rows_csv(shown), mime="text/csv", icon=":material/download:",
                 file_name=f"{key}-{part_}-{start.isoformat()}-{end.isoformat()}.csv", key=f"x_download_{part_}",

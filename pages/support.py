@@ -13,9 +13,10 @@ import streamlit as st
 from cxkpi import formatting as fmt
 from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
-    )
+)
 from cxkpi.i18n import t
 from cxkpi.palette import metric_color, series_color, with_alpha
+from cxkpi.safety import plotly_text
 from pages import common
 
 TREND_MONTHS = 12
@@ -94,10 +95,10 @@ def _frt_box(dist: pd.DataFrame) -> go.Figure:
     for i, r in enumerate(dist.itertuples()):
         color = series_color(i)
         fig.add_trace(go.Box(
-            name=r.channel, x=[r.channel], q1=[r.p25], median=[r.median], q3=[r.p75], lowerfence=[r.min],
+            name=plotly_text(r.channel), x=[plotly_text(r.channel)], q1=[r.p25], median=[r.median], q3=[r.p75], lowerfence=[r.min],
             upperfence=[r.p90], mean=[r.mean], marker_color=color, fillcolor=with_alpha(color, 0.25),
             line_color=color, showlegend=False,
-            hovertemplate=f"{r.channel}<br>n = {fmt.count(r.n)}<br>median {_duration(r.median)}"
+            hovertemplate=f"{plotly_text(r.channel)}<br>n = {fmt.count(r.n)}<br>median {_duration(r.median)}"
                           f"<br>p25–p75 {_duration(r.p25)} – {_duration(r.p75)}<extra></extra>",
         ))  # fmt: skip
     fig.update_layout(
@@ -118,9 +119,9 @@ def _frt_hist(hist: pd.DataFrame) -> go.Figure:
         share = dict(zip(part["label"], part["share"], strict=True))
         n = dict(zip(part["label"], part["tickets"], strict=True))
         fig.add_trace(go.Bar(
-            name=ch, x=labels, y=[share.get(lb, 0.0) for lb in labels], marker_color=series_color(i),
+            name=plotly_text(ch), x=labels, y=[share.get(lb, 0.0) for lb in labels], marker_color=series_color(i),
             customdata=[n.get(lb, 0) for lb in labels],
-            hovertemplate=f"{ch}<br>%{{x}}: %{{y:.1f}} %% (%{{customdata}} tickets)<extra></extra>",
+            hovertemplate=f"{plotly_text(ch)}<br>%{{x}}: %{{y:.1f}} %% (%{{customdata}} tickets)<extra></extra>",
         ))  # fmt: skip
     fig.update_layout(
         barmode="group", yaxis_title=t("support.axis_share"), height=400,

@@ -21,6 +21,7 @@ from cxkpi.palette import (
     series_color,
     with_alpha,
 )
+from cxkpi.safety import plotly_text
 from cxkpi.view import GRAINS, SPLITS
 from pages import common
 
@@ -99,10 +100,10 @@ def figure(key: str, label: str, unit: str, series, by: str, title: str, subtitl
         labels = [fmt.bucket_label(x, by) for x in xs]
         fig.add_trace(
             go.Scatter(
-                x=xs, y=ys, mode="lines+markers", name=name if not single else label,
+                x=xs, y=ys, mode="lines+markers", name=plotly_text(name) if not single else label,
                 line={"color": colour, "width": 2.5}, marker={"size": 6},
                 customdata=list(zip(labels, text, ns, strict=True)),
-                hovertemplate="%{customdata[0]}<br><b>%{customdata[1]}</b><br>n = %{customdata[2]}<extra>" + name + "</extra>",
+                hovertemplate="%{customdata[0]}<br><b>%{customdata[1]}</b><br>n = %{customdata[2]}<extra>" + plotly_text(name) + "</extra>",
             )
         )  # fmt: skip
     for b in bench:
@@ -113,7 +114,7 @@ def figure(key: str, label: str, unit: str, series, by: str, title: str, subtitl
                           annotation_position="bottom right", annotation_font={"size": 11, "color": REFERENCE_LINE})  # fmt: skip
     for goal_label, target in goals:
         fig.add_hline(y=target, line={"color": GOAL_LINE, "dash": "dash", "width": 1.5},
-                      annotation_text=t("trends.goal_target", label=goal_label, target=fmt.value(target, unit)),
+                      annotation_text=t("trends.goal_target", label=plotly_text(goal_label), target=fmt.value(target, unit)),
                       annotation_position="top right", annotation_font={"size": 11, "color": GOAL_LINE})  # fmt: skip
     fig.update_layout(
         # the period as a subtitle: one long title line is cut off on a phone

@@ -13,9 +13,11 @@ import streamlit as st
 from cxkpi import formatting as fmt
 from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
-    )
+)
 from cxkpi.i18n import t
+from cxkpi.method import safe_frame
 from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
+from cxkpi.safety import plotly_text, plotly_texts
 from pages import common
 
 TREND_MONTHS = 12
@@ -108,11 +110,11 @@ def _dist_fig(dist: pd.DataFrame, kind: str, title: str) -> go.Figure:
         part = dist[dist["survey"] == survey]
         color = metric_color(kind) if len(surveys) == 1 else series_color(i)
         lo, hi = part["scale_min"].iloc[0], part["scale_max"].iloc[0]
-        name = f"{survey} ({fmt.number(lo, 0)}–{fmt.number(hi, 0)})"
+        name = f"{plotly_text(survey)} ({fmt.number(lo, 0)}–{fmt.number(hi, 0)})"  # a survey name is user text
         fig.add_trace(go.Bar(
             name=name, x=part["score"], y=part["share"], customdata=part["responses"],
             marker_color=[color if pos else with_alpha(color, 0.35) for pos in part["positive"]],
-            hovertemplate="%{x:g}: %{y:.1f} % (%{customdata})<extra>" + survey + "</extra>",
+            hovertemplate="%{x:g}: %{y:.1f} % (%{customdata})<extra>" + plotly_text(survey) + "</extra>",
         ))  # fmt: skip
     fig.update_layout(
         barmode="group", height=360,
@@ -126,7 +128,7 @@ def _dist_fig(dist: pd.DataFrame, kind: str, title: str) -> go.Figure:
 def _reasons_fig(part: pd.DataFrame, title: str, color: str) -> go.Figure:
     part = part.sort_values("count")
     fig = go.Figure(go.Bar(
-        x=part["count"], y=part["reason"], orientation="h", marker_color=color,
+        x=part["count"], y=plotly_texts(part["reason"]), orientation="h", marker_color=color,
         text=[f"{fmt.count(c)} · {fmt.percent(s, 0)}" for c, s in zip(part["count"], part["share"], strict=True)],
         textposition="auto", hovertemplate="%{y}: %{x}<extra></extra>",
     ))  # fmt: skip
@@ -202,8 +204,8 @@ with common.page("voice", "page.voice.intro") as v:
                 t("voice.col_account"): found["account"],
                 t("voice.col_survey"): found["survey"],
             })  # fmt: skip
-            st.dataframe(
-                table, hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
+            st.dataframe(  # formula-safe: the table's own download exports these cells
+                safe_frame(table), hide_index=True, width="stretch", height=min(420, 38 + 35 * len(table)),
                 column_config={t("voice.col_comment"): st.column_config.TextColumn(width="large")},
             )  # fmt: skip
             st.caption(t("voice.comments_count", shown=fmt.count(len(found)), total=fmt.count(found.attrs["total"])))
