@@ -25,6 +25,7 @@ def _touched(name: str, load_id: int, accounts_loaded: bool) -> str:
     accounts, rows linked to no account yet and rows that match (or were linked to) an account it wrote or
     replaced, by id, e-mail, domain or company name."""
     own = f"{name}.load_id = {int(load_id)}"
+    email, company = _identity(name)
     if not accounts_loaded:
         return own
     acc = (
@@ -37,9 +38,9 @@ def _touched(name: str, load_id: int, accounts_loaded: bool) -> str:
       OR NOT EXISTS (SELECT 1 FROM accounts a WHERE a.account_id = {name}.linked_account_id)
       OR EXISTS (SELECT 1 FROM {acc} t WHERE t.account_id = {name}.linked_account_id
                    OR t.account_id = {name}.account_id
-                   OR ({name}.email IS NOT NULL AND (lower(t.email) = lower({name}.email)
-                       OR lower(t.domain) = lower(split_part({name}.email, '@', 2))))
-                   OR ({name}.company IS NOT NULL AND {_norm_name("t.name")} = {_norm_name(f"{name}.company")})))"""
+                   OR ({email} IS NOT NULL AND (lower(t.email) = lower({email})
+                       OR lower(t.domain) = lower(split_part({email}, '@', 2))))
+                   OR ({company} IS NOT NULL AND {_norm_name("t.name")} = {_norm_name(company)})))"""
 
 
 def _identity(name: str) -> tuple[str, str]:
@@ -54,9 +55,12 @@ def _identity(name: str) -> tuple[str, str]:
     )
 
 
-def relink(conn: sa.Connection) -> None:
+def relink(conn: sa.Connection, load_id: int | None = None, accounts_loaded: bool = True) -> None:
+    """Refresh links: every row (load_id None, e.g. after a removal), or only the rows one load can affect
+    (a 100 k-row load into a 10 M-row store must not rewrite every link)."""
     for name in LINKED_TABLES:
         email, company = _identity(name)
+        where = "" if load_id is None else "WHERE " + _touched(name, load_id, accounts_loaded)
         conn.execute(
             sa.text(
                 f"""
@@ -73,6 +77,7 @@ def relink(conn: sa.Connection) -> None:
                   lower({email}),
                   {_norm_name(company)}
                 )
+                {where}
                 """
             )
         )
