@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cxkpi.i18n import t
+from cxkpi.i18n import set_locale, t
+from pages import common
 
 st.set_page_config(page_title="cxkpi", page_icon=":material/insights:", layout="wide")
+# the menu's titles in this viewer's language (each run starts in a fresh context: choose it before t())
+set_locale(common.session_language())
 
 PAGES = [
     st.Page("pages/scorecard.py", title=t("nav.scorecard"), icon=":material/dashboard:", default=True),

@@ -61,7 +61,7 @@ def _english() -> dict[str, str]:
 EN: dict[str, str] = _english()
 
 _locale: contextvars.ContextVar[str] = contextvars.ContextVar("cxkpi_locale", default=DEFAULT_LOCALE)
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: a language builds its English fallback under it
 _translations: dict[str, gettext.NullTranslations] = {}
 
 
@@ -150,6 +150,57 @@ def completeness(locale: str) -> float:
     return len(english & done) / len(english)
 
 
+_complete: dict[tuple, tuple[str, ...]] = {}
+
+
 def complete_locales() -> tuple[str, ...]:
-    """The languages a user may pick: English and every fully translated catalog."""
-    return tuple(loc for loc in LOCALES if completeness(loc) >= 1.0)
+    """The languages a user may pick: English and every fully translated catalog (cached per .po version)."""
+    stamp = tuple(
+        (p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in map(po_path, LOCALES)
+    )
+    if stamp not in _complete:
+        _complete[stamp] = tuple(loc for loc in LOCALES if completeness(loc) >= 1.0)
+    return _complete[stamp]
+
+
+# Noto CJK falls back to its Japanese face unless the Chinese one is named: name it for zh pages and charts.
+_CJK_FONTS = {"zh_Hans": "Noto Sans CJK SC", "zh_Hant": "Noto Sans CJK TC"}
+
+
+def font_family(locale: str | None = None) -> str | None:
+    """The CSS/Plotly font stack for ``locale`` when its script needs a named face, else None (theme font)."""
+    face = _CJK_FONTS.get(locale or get_locale())
+    return f'"Source Sans", "{face}", "Noto Sans CJK", sans-serif' if face else None
+
+
+def extract_keys(fileobj, keywords, comment_tags, options):  # noqa: ANN001, ANN201  (Babel's extractor API)
+    """Babel extraction method (``babel.cfg``): every literal key in ``t()``/``N_()`` calls, f-strings included.
+
+    Why not Babel's own Python extractor: on Python 3.11 it cannot see a call inside an f-string
+    (``f"{t('report.download_pdf')} …"``), and a page's intro key is the second argument of ``page()``.
+    """
+    import ast
+
+    tree = ast.parse(fileobj.read().decode(options.get("encoding", "utf-8")))
+    for key, lineno in scan_keys(tree):
+        yield lineno, "gettext", key, []  # "gettext": a default keyword, so Babel keeps it as one msgid
+
+
+def scan_keys(tree, pages: bool = True):  # noqa: ANN001
+    """(key, line) for each ``t("key")``/``N_("key")`` call; with ``pages``, ``page("name", "intro.key")`` too."""
+    import ast
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        fn = node.func
+        name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+        args = [
+            a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None for a in node.args
+        ]
+        if name in ("t", "N_") and args and args[0]:
+            yield args[0], node.lineno
+        elif name == "page" and pages and args and args[0]:
+            yield f"nav.{args[0]}", node.lineno
+            if len(args) > 1 and args[1]:
+                yield args[1], node.lineno

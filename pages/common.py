@@ -24,7 +24,7 @@ import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi import store
-from cxkpi.i18n import set_locale, t
+from cxkpi.i18n import LOCALES, font_family, set_locale, t
 from cxkpi.store import schema
 from cxkpi.view import COMPARES, CSAT_MODES, FILTER_FIELDS, FRT_STATS, PRESETS, View, filter_choices
 
@@ -183,7 +183,8 @@ def page(name: str, intro_key: str | None = None, controls: bool = True) -> Iter
     _leave_pages_directory_mode()
     set_current_page(URL_PATHS.get(name, name))
     startup()
-    set_locale(workspace_language())
+    set_locale(session_language())
+    cjk_font_css()
     v = sidebar_controls() if controls else view()
     share_slot = st.sidebar.container()
     if demo_loaded():
@@ -237,6 +238,29 @@ def today() -> dt.date:
         return dt.datetime.now(ZoneInfo(tz)).date()
     except Exception:  # an unknown zone name in settings: fall back to UTC rather than fail the page
         return dt.datetime.now(dt.UTC).date()
+
+
+def cjk_font_css() -> None:
+    """Chinese pages name the Chinese Noto CJK face for text and Plotly charts (else glyphs come out Japanese)."""
+    family = font_family()
+    if family:
+        # every text element, but not the Material icon ligatures (their own font draws the icon)
+        sel = ".stApp :is(p, h1, h2, h3, h4, h5, h6, li, label, button, input, textarea, span, div, a, th, td, summary)"
+        st.html(
+            f"<style>{sel}:not([data-testid=stIconMaterial]), .stApp .js-plotly-plot .main-svg text"
+            f" {{ font-family: {family} !important; }}</style>"
+        )
+
+
+def session_language() -> str:
+    """This viewer's language: ``?lang=`` in the link they opened (kept for the session), else the workspace's.
+
+    Why per session: t() reads a context variable, so two viewers on one server can read two languages.
+    """
+    asked = st.query_params.get("lang")
+    if asked in LOCALES:
+        st.session_state["cx_language"] = asked
+    return st.session_state.get("cx_language") or workspace_language()
 
 
 def workspace_language() -> str:

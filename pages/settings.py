@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from cxkpi import formatting as fmt
-from cxkpi.i18n import LOCALES, t
+from cxkpi.i18n import complete_locales, t
 from cxkpi.view import CSAT_MODES, FRT_STATS
 from pages import common
 
@@ -108,7 +108,7 @@ def settings_form(settings_mod, benchmarks_mod) -> None:
         margin = c3.number_input(t("settings.margin"), min_value=1.0, max_value=100.0, step=1.0,
                                  value=float(current.gross_margin * 100), format="%.0f", help=t("settings.margin_help"),
                                  key="s_margin")  # fmt: skip
-        lang_ids = list(LOCALES)
+        lang_ids = list(complete_locales())  # only languages whose catalog is fully translated
         language = c1.selectbox(t("settings.language"), lang_ids, index=lang_ids.index(current.language) if current.language in lang_ids else 0,
                                 format_func=language_name, help=t("settings.language_help"), key="s_language")  # fmt: skip
         all_bench = list(benchmarks_mod.BENCHMARK_IDS) if benchmarks_mod else []

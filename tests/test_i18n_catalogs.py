@@ -1,0 +1,195 @@
+"""The gettext catalogs are complete: every key the code uses has a translated entry with the same placeholders,
+in every language; the template is up to date; the language picker offers only complete languages."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import string
+from pathlib import Path
+
+import pytest
+from babel.messages.plurals import get_plural
+
+from cxkpi import i18n
+from cxkpi.i18n import CATALOG_DIRS, LOCALES, read_catalog, set_locale, t
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "cxkpi").rglob("*.py"))]
+# Metric acronyms and names users keep in every language; with placeholders and symbols, an entry made only
+# of these may read the same as English.
+KEPT = {
+    "cxkpi",
+    "CSAT",
+    "CES",
+    "NPS",
+    "MRR",
+    "ESAT",
+    "FCR",
+    "FRT",
+    "ARPA",
+    "CLV",
+    "ACSI",
+    "CSV",
+    "XLSX",
+    "PDF",
+    "n",
+    "p",
+}
+# Words Italian CS teams use as they are.
+SAME_IN_ITALIAN = {"Scorecard", "Top-2-box", "File", "Report", "Password", "no"}
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def used_keys() -> dict[str, str]:
+    """key -> first file using it: t("key"), N_("key"), page("name", "intro.key") calls with literal strings."""
+    found: dict[str, str] = {}
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            fn = node.func
+            name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+            args = [
+                a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                for a in node.args
+            ]
+            rel = str(path.relative_to(ROOT))
+            if name in ("t", "N_") and args and args[0]:
+                found.setdefault(args[0], rel)
+            elif name == "page" and path.parent.name == "pages" and args and args[0]:
+                found.setdefault(f"nav.{args[0]}", rel)
+                if len(args) > 1 and args[1]:
+                    found.setdefault(args[1], rel)
+    return found
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(field for _, field, _, _ in string.Formatter().parse(text) if field is not None)
+
+
+def neutral(text: str, extra: set[str] = frozenset()) -> bool:
+    """True when nothing in the text is a word to translate (placeholders, kept acronyms, numbers, symbols)."""
+    rest = re.sub(r"\{[^}]*\}", " ", text)
+    words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", rest)
+    return all(w in KEPT or w in extra for w in words)
+
+
+CATALOGS = {loc: {str(m.id): m for m in read_catalog(loc) if m.id} for loc in LOCALES}
+ENGLISH = {k: str(m.string) for k, m in CATALOGS["en"].items()}
+USED = used_keys()
+
+
+def test_the_scan_finds_the_keys_of_every_page():
+    files = set(USED.values())
+    assert len(USED) > 300, "the scan found suspiciously few t() keys"
+    for page in ("scorecard", "trends", "data", "explain", "settings"):
+        assert f"pages/{page}.py" in files
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_used_key_is_translated_with_the_same_placeholders(locale):
+    catalog = CATALOGS[locale]
+    missing = sorted(f"{file}: {key}" for key, file in USED.items() if key not in catalog)
+    empty = sorted(k for k in USED if k in catalog and not catalog[k].string)
+    fuzzy = sorted(k for k in USED if k in catalog and catalog[k].fuzzy)
+    assert missing == [], f"{locale}: keys used in the code with no catalog entry"
+    assert empty == [], f"{locale}: untranslated entries"
+    assert fuzzy == [], f"{locale}: fuzzy entries (not shown by gettext)"
+    wrong = {
+        k: (placeholders(ENGLISH[k]), placeholders(str(catalog[k].string)))
+        for k in catalog
+        if k in ENGLISH and placeholders(ENGLISH[k]) != placeholders(str(catalog[k].string))
+    }
+    assert wrong == {}, f"{locale}: placeholders differ from English (english, {locale})"
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_chinese_entries_are_written_in_chinese(locale):
+    english_left = sorted(
+        k
+        for k, m in CATALOGS[locale].items()
+        if not neutral(ENGLISH.get(k, "")) and not CJK.search(str(m.string))
+    )
+    assert english_left == []
+
+
+def test_italian_entries_differ_from_english_unless_the_words_are_the_same():
+    left = sorted(
+        k
+        for k, m in CATALOGS["it"].items()
+        if str(m.string) == ENGLISH.get(k) and not neutral(ENGLISH[k], SAME_IN_ITALIAN)
+    )
+    assert left == []
+
+
+def test_every_catalog_holds_exactly_the_template_keys():
+    template = {str(m.id) for m in i18n.read_po((i18n.LOCALE_DIR / "cxkpi.pot").open("rb")) if m.id}
+    assert set(USED) <= template, (
+        "run pybabel extract (docs/i18n.md): keys used in the code are not in the .pot"
+    )
+    for locale in LOCALES:
+        assert set(CATALOGS[locale]) == template, f"{locale}: run pybabel update (docs/i18n.md)"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_plural_forms_are_babels_for_the_language(locale):
+    catalog = read_catalog(locale)
+    expected = get_plural(CATALOG_DIRS[locale])
+    assert catalog.num_plurals == expected.num_plurals
+    assert catalog.plural_expr == expected.plural_expr
+
+
+def test_catalog_dirs_name_script_and_territory():
+    dirs = sorted(p.name for p in i18n.LOCALE_DIR.iterdir() if p.is_dir())
+    assert dirs == ["en", "it_IT", "zh_Hans_CN", "zh_Hant_TW"]
+
+
+def test_the_terms_cs_teams_use():
+    for locale, key, text in [
+        ("zh_Hans", "metric.churn_rate", "客户流失率"),
+        ("zh_Hant", "metric.churn_rate", "客戶流失率"),
+        ("it", "metric.churn_rate", "Tasso di abbandono"),
+        ("zh_Hans", "voice.nps_note", "净推荐值"),
+        ("zh_Hant", "voice.nps_note", "淨推薦值"),
+        ("zh_Hant", "trends.acsi_note", "顧客滿意度"),
+        ("it", "trends.acsi_note", "soddisfazione del cliente"),
+        ("it", "voice.nps_note", "Net Promoter Score"),
+    ]:
+        assert text in str(CATALOGS[locale][key].string), (locale, key)
+
+
+def test_t_reads_the_compiled_catalog_of_the_current_language():
+    try:
+        set_locale("zh_Hans")
+        assert t("nav.trends") == "趋势"
+        assert t("compare.vs", period="2025年3月") == "对比 2025年3月"  # "对比 {period}"
+        set_locale("zh_Hant")
+        assert t("nav.settings") == "設定"
+        set_locale("it")
+        assert t("scorecard.n", n=42) == "n = 42"
+        assert (
+            t("data.removed", load_id=7, n=12)
+            == "Caricamento n. 7 annullato (12 righe tolte o ripristinate)."
+        )
+        assert t("no.such.key") == "no.such.key"  # unknown keys stay visible, in every language
+    finally:
+        set_locale("en")
+    assert t("nav.trends") == "Trends"
+
+
+def test_the_picker_offers_only_complete_languages(tmp_path, monkeypatch):
+    assert i18n.complete_locales() == ("en", "zh_Hans", "zh_Hant", "it")
+    # a copy of the catalogs where one Italian entry lost its translation
+    copy = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, copy)
+    po = copy / "it_IT" / "LC_MESSAGES" / "cxkpi.po"
+    text = po.read_text(encoding="utf-8")
+    blanked = text.replace('msgstr "Andamenti"', 'msgstr ""', 1)
+    assert blanked != text
+    po.write_text(blanked, encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", copy)
+    total = len(ENGLISH)
+    assert i18n.completeness("it") == pytest.approx((total - 1) / total)  # one of the English entries missing
+    assert i18n.complete_locales() == ("en", "zh_Hans", "zh_Hant")
