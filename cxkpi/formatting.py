@@ -117,6 +117,13 @@ def period(start: dt.date, end: dt.date, locale: str | None = None) -> str:
     return format_interval(start, end, "yMMMd", locale=loc)
 
 
+def months(start: dt.date, end: dt.date, locale: str | None = None) -> str:
+    """A run of calendar months: 'May – Oct 2026' (a partial last month still reads by its month)."""
+    if (start.year, start.month) == (end.year, end.month):
+        return month(start, locale)
+    return format_interval(start, end, "yMMM", locale=_loc(locale))
+
+
 def bucket_label(start: dt.date, by: str, locale: str | None = None) -> str:
     """Axis label of a trend bucket: week -> 'Oct 6, 2026', month -> 'Oct 2026', quarter -> 'Q4 2026'."""
     if by == "quarter":
@@ -137,7 +144,8 @@ def value(x: float | None, unit: str, currency: str = "USD", locale: str | None 
     if unit == "count":
         return count(x, locale)
     if unit == "hours":
-        return hours(x, locale)
+        # under an hour reads in minutes: a chat's 0.04 h median is "2.4 min", not "0.0 h"
+        return minutes(x * 60, locale) if abs(x) < 1 else hours(x, locale)
     if unit == "minutes":
         return minutes(x, locale)
     return money(x, currency if unit == "currency" else unit, 0, locale)

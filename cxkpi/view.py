@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+import cxkpi.i18n_readings  # noqa: F401  (English for the readings every page shows; tests see it too)
 from cxkpi.store.schema import accounts, responses, tickets
 
 PRESETS = ("last_month", "last_quarter", "ytd", "last_12_months", "custom")
@@ -146,6 +147,13 @@ class View:
         return replace(self, **{k: v for k, v in changes.items() if k in known})
 
 
+def tile_rows(n: int, per_row: int) -> list[int]:
+    """Tiles per row with no lone tile on the last row: 10 by 3 -> 3, 3, 2, 2 (not 3, 3, 3, 1)."""
+    rows = -(-n // per_row)
+    base, extra = divmod(n, rows) if rows else (0, 0)
+    return [base + 1] * extra + [base] * (rows - extra)
+
+
 def filter_choices(engine: sa.Engine) -> dict[str, list[str]]:
     """The values each filter can take in the store: account segment/region/plan, channel, survey name."""
     out: dict[str, list[str]] = {}
@@ -164,3 +172,46 @@ def filter_choices(engine: sa.Engine) -> dict[str, list[str]]:
         rows = conn.execute(sa.select(col).where(col.is_not(None)).distinct()).scalars().all()
         out["survey"] = sorted({str(v).strip() for v in rows if str(v).strip()})
     return out
+
+
+# What each metric reads, to tell "load an export" (the workspace has no such data at all) from "none in
+# this period" (it has some, elsewhere in time): the export advice is only right in the first case.
+_SURVEY_KINDS = ("csat", "ces", "nps", "esat")
+_TICKET_COLUMNS = {
+    "ticket_reopens": ("reopens",),
+    "frt": ("first_reply_at", "first_reply_minutes"),
+    "aht": ("handle_minutes",),
+    "fcr": ("agent_replies",),
+}
+
+
+def metrics_with_data(engine: sa.Engine) -> frozenset[str]:
+    """The metric keys for which the workspace holds any rows at all, whatever their dates."""
+    from cxkpi.store.schema import costs, payments, renewals, subscriptions
+
+    def exists(conn: sa.Connection, query: sa.Select) -> bool:
+        return conn.execute(query.limit(1)).first() is not None
+
+    have: set[str] = set()
+    with engine.connect() as conn:
+        kinds = conn.execute(
+            sa.select(responses.c.kind).where(responses.c.kind.is_not(None)).distinct()
+        ).scalars()
+        have.update(k for k in (str(x).strip().lower() for x in kinds) if k in _SURVEY_KINDS)
+        billing = exists(conn, sa.select(subscriptions.c.subscription_id)) or exists(
+            conn, sa.select(payments.c.payment_id)
+        )
+        if billing:
+            have.update(("churn_rate", "clv", "mrr"))
+        elif exists(conn, sa.select(accounts.c.account_id).where(accounts.c.created_at.is_not(None))):
+            have.add("churn_rate")  # without subscriptions, churn reads accounts' created/churned dates
+        if exists(conn, sa.select(costs.c.cost_id)):
+            have.add("crc")
+        if exists(conn, sa.select(renewals.c.renewal_id)):
+            have.add("renewal_rate")
+        for key, cols in _TICKET_COLUMNS.items():
+            if exists(
+                conn, sa.select(tickets.c.ticket_id).where(sa.or_(*(tickets.c[c].is_not(None) for c in cols)))
+            ):
+                have.add(key)
+    return frozenset(have)

@@ -188,7 +188,7 @@ def page(name: str, intro_key: str | None = None, controls: bool = True) -> Iter
     v = sidebar_controls() if controls else view()
     share_slot = st.sidebar.container()
     if demo_loaded():
-        demo_banner()
+        demo_banner(link=name != "data")  # on the Data page the clear button is right there
     st.title(t(f"nav.{name}"))
     if intro_key:
         st.caption(t(intro_key))
@@ -198,11 +198,29 @@ def page(name: str, intro_key: str | None = None, controls: bool = True) -> Iter
         share_box()
 
 
-def demo_banner() -> None:
+def page_link(page: str, where: Any = None, **kw: Any) -> bool:
+    """st.page_link to a page this session may open; nothing (False) for a page left out of its menu.
+
+    Why: a viewer's navigation has no Data or Settings page, and st.page_link to a page outside the
+    navigation raises instead of drawing.
+    """
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        (where or st).page_link(page, **kw)
+    except StreamlitPageNotFoundError:
+        return False
+    return True
+
+
+def demo_banner(link: bool = True) -> None:
     with st.container(key="demo_banner"):
+        if not link:
+            st.info(t("demo.banner"), icon=":material/science:")
+            return
         c1, c2 = st.columns([5, 2], vertical_alignment="center")  # room for the whole link text at 1280 px
         c1.info(t("demo.banner"), icon=":material/science:")
-        c2.page_link("pages/data.py", label=t("demo.clear_hint"), icon=":material/delete_sweep:")
+        page_link("pages/data.py", c2, label=t("demo.clear_hint"), icon=":material/delete_sweep:")
 
 
 def counts_section() -> None:
@@ -395,9 +413,10 @@ def sidebar_controls() -> View:
     sb.subheader(t("sidebar.view"))
     sb.selectbox(t("period.label"), PRESETS, format_func=lambda p: t(f"period.{p}"), **bind("w_preset", "preset"))
     if view().preset == "custom":
-        c1, c2 = sb.columns(2)
-        c1.date_input(t("period.from"), format="YYYY-MM-DD", **bind("w_from", "start"))
-        c2.date_input(t("period.to"), format="YYYY-MM-DD", **bind("w_to", "end"))
+        # one under the other: side by side, the sidebar cut the dates to "2026-10-…"
+        sb.date_input(t("period.from"), format="YYYY-MM-DD", **bind("w_from", "start"))
+        sb.date_input(t("period.to"), format="YYYY-MM-DD", **bind("w_to", "end"))
+
     sb.selectbox(
         t("compare.label"), tuple(COMPARES), format_func=lambda c: t(f"compare.{COMPARES[c]}"),
         **bind("w_compare", "compare"),
@@ -523,6 +542,18 @@ def metric_label(key: str, fallback: str | None = None) -> str:
     """The metric's display name: a translation when the catalogue has one, else the registry's label."""
     text = t(f"metric.{key}")
     return text if text != f"metric.{key}" else (fallback or key)
+
+
+@st.cache_data(max_entries=32, ttl=600, show_spinner=False)
+def _metrics_with_data(url: str, version: str) -> frozenset[str]:
+    from cxkpi.view import metrics_with_data
+
+    return metrics_with_data(_engine_for(url))
+
+
+def metrics_with_data() -> frozenset[str]:
+    """Metric keys the workspace has any data for (any date): export advice only for the others."""
+    return _metrics_with_data(store_url(), data_version())
 
 
 def goals_for(key: str) -> list:

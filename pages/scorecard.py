@@ -11,8 +11,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cxkpi import formatting as fmt
+from cxkpi import report_rows
 from cxkpi.i18n import t
 from cxkpi.palette import BAND_BADGES, metric_color
+from cxkpi.safety import markdown_text
+from cxkpi.view import tile_rows
 from pages import common
 
 COLUMNS = 3  # four tiles per row cut off seven-digit money values at 1280 px
@@ -46,8 +49,9 @@ def change_text(cur, prev, compare_label: str, metrics, higher_is_better: bool):
         return None, "off", "gray", t("scorecard.no_comparison"), None
     ch = metrics.compare(cur, prev)
     delta = fmt.delta(ch.delta, cur.unit)
-    arrow = "up" if ch.delta > 0 else "down" if ch.delta < 0 else "off"
-    rounded_zero = fmt.delta(ch.delta, cur.unit).startswith("±")
+    rounded_zero = delta.startswith("±")
+    # a change that rounds to ±0.0 gets no arrow: an up arrow beside "±0.0 pts" reads as a rise
+    arrow = "off" if rounded_zero else "up" if ch.delta > 0 else "down"
     if rounded_zero or ch.significant is False:
         colour = "gray"
     else:
@@ -80,17 +84,111 @@ def goal_line(goal, res, metrics) -> None:
         common.engine(), goal, metrics.Period(start, end),
         lambda e, k, p: common.scorecard(p.start, p.end).get(k),
     )  # fmt: skip
-    target = fmt.value(gp.target, res.unit) if gp.target is not None else goal.title
+    # a goal title is user text: caption and progress text render markdown
+    target = fmt.value(gp.target, res.unit) if gp.target is not None else markdown_text(goal.title)
     if gp.progress is None:
         st.caption(t("scorecard.goal_none", target=target, reason=gp.reason or ""))
         return
-    st.progress(max(0.0, min(1.0, gp.progress)), text=t("scorecard.goal", target=target, progress=fmt.percent(gp.progress * 100, 0)))
+    st.progress(
+        max(0.0, min(1.0, gp.progress)),
+        text=t("scorecard.goal", target=target, progress=fmt.percent(gp.progress * 100, 0)),
+    )
 
 
 def explain_link(key: str) -> None:
     """The method card and the rows behind this number, for the same view."""
-    st.page_link("pages/explain.py", label=t("scorecard.how_computed"), icon=":material/calculate:",
-                 query_params={**common.view().to_query(), "metric": key})
+    st.page_link(
+        "pages/explain.py",
+        label=t("scorecard.how_computed"),
+        icon=":material/calculate:",
+        query_params={**common.view().to_query(), "metric": key},
+    )
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _split_advice(reason: str) -> tuple[str, str]:
+    """("No CES responses in the period", "Load a survey export with …") from the engine's reason."""
+    at = reason.find("Load ")
+    if at <= 0:
+        return reason.strip().rstrip("."), ""
+    return reason[:at].strip().rstrip("."), reason[at:].strip()
+
+
+def unavailable(key: str, res, m, label: str, help_text: str) -> None:
+    """A tile without a figure for this period, saying which of three cases it is.
+
+    A filter the metric cannot apply: not available, with the reason (never the company-wide figure).
+    Data in another period: that latest value, marked with its own period and n, without change or goal.
+    No such data in the workspace at all: which export supplies it, with the import link.
+    """
+    (start, end), _ = common.period_and_compare()
+    if report_rows.blocked_filters(res):
+        st.metric(label, t("scorecard.not_available"), help=help_text)
+        st.caption(_sentence(res.reason or t("tile.filter_blocked")) + ".")
+        explain_link(key)
+        return
+    latest = report_rows.latest_of(res)
+    if latest is not None:
+        st.metric(
+            label, report_rows.latest_value_text(res), fmt.period(latest.start, latest.end), help=help_text, delta_color="off", delta_arrow="off",
+            delta_description=t("tile.other_period_help"),
+        )  # fmt: skip
+        st.caption(report_rows.latest_line(res, start, end))
+        explain_link(key)
+        return
+    st.metric(label, t("scorecard.not_available"), help=help_text)
+    # The engine's reason ends with the export to load ("… in the period. Load a survey export …") when data
+    # is missing; a reason like "no churn observed" is about the numbers and gets no import link; nor does
+    # data the workspace holds in other periods (or outside the filters).
+    reason, advice = _split_advice(res.reason or "")
+    if advice:
+        st.caption(_sentence(reason) + ".")
+        if key in common.metrics_with_data():
+            where = "tile.has_data_filtered" if common.view().filters() else "tile.has_data_elsewhere"
+            st.caption(t(where, period=fmt.period(start, end)))
+        else:
+            st.caption(t("scorecard.needs_export", source=advice))
+            common.page_link("pages/data.py", label=t("scorecard.import_link"), icon=":material/upload_file:")
+    elif reason:
+        st.caption(_sentence(reason) + ("" if reason.rstrip().endswith((".", ")")) else "."))
+    if key == "clv":
+        clv_notes(res)
+    explain_link(key)
+
+
+def clv_notes(res) -> None:
+    """CLV's basis: the churn window and count, the cap when it applied, and an assumed margin."""
+    basis = report_rows.clv_basis(res)
+    x = res.extra or {}
+    if basis and res.value is not None:
+        text = basis
+        if x.get("cap_applied") and x.get("lifespan_cap"):
+            text += " · " + t("tile.clv_cap_applied", cap=fmt.number(x["lifespan_cap"], 0))
+        st.caption(text)
+    if report_rows.margin_assumed(res):
+        st.caption(t("tile.margin_assumed"))
+        common.page_link("pages/settings.py", label=t("tile.set_margin"), icon=":material/tune:")
+
+
+def scorecard_table(current: dict, start, end, v, metrics) -> None:
+    """The scorecard as a table, and its CSV: the same readings as the tiles (not available stays so)."""
+    labels = {k: common.metric_label(k, metrics.REGISTRY[k].label) for k in current}
+    df = report_rows.scorecard_table(current, start, end, v.filters(), labels)
+    with st.expander(t("scorecard_table.heading")):
+        shown = df.copy()
+        value_col = t("scorecard_table.col_value")
+        shown[value_col] = [
+            fmt.value(r.value, r.unit) if r.value is not None else fmt.DASH for r in current.values()
+        ]
+        st.dataframe(shown, hide_index=True, width="stretch")
+        st.download_button(
+            t("scorecard_table.download"), data=report_rows.to_csv(df), mime="text/csv", icon=":material/download:",
+            file_name=f"scorecard-{start.isoformat()}-{end.isoformat()}.csv", key="scorecard_csv",
+        )  # fmt: skip
 
 
 def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.delta_generator.DeltaGenerator:
@@ -100,18 +198,7 @@ def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.del
     help_text = t("scorecard.definition_help", description=m.description, reading=res.definition or "—")
     with st.container(border=True, key=f"tile_{key}"):
         if res.value is None:
-            st.metric(label, t("scorecard.not_available"), help=help_text)
-            reason = res.reason or ""
-            source = res.source or m.source
-            # The engine's reason names the export when data is missing; a reason like "no churn observed"
-            # is about the numbers, not a missing export, so it gets no import link.
-            if source and source in reason:
-                st.caption(reason.replace(source, "").strip(" .") + ".")
-                st.caption(t("scorecard.needs_export", source=source))
-                st.page_link("pages/data.py", label=t("scorecard.import_link"), icon=":material/upload_file:")
-            else:
-                st.caption(reason)
-            explain_link(key)
+            unavailable(key, res, m, label, help_text)
             return st.empty()
         delta, arrow, colour, desc, sig = change_text(res, prev, compare_label, metrics, m.higher_is_better)
         st.metric(
@@ -132,12 +219,20 @@ def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.del
         if res.n is not None:
             bits.append(t("scorecard.n", n=fmt.count(res.n)))
         if res.ci_low is not None and res.ci_high is not None:
-            bits.append(t("scorecard.interval", low=fmt.value(res.ci_low, res.unit), high=fmt.value(res.ci_high, res.unit)))
+            bits.append(
+                t(
+                    "scorecard.interval",
+                    low=fmt.value(res.ci_low, res.unit),
+                    high=fmt.value(res.ci_high, res.unit),
+                )
+            )
         more = extra_line(key, res)
         if more:
             bits.append(more)
         if bits:
             st.caption(" · ".join(bits))
+        if key == "clv":
+            clv_notes(res)
         spark = st.empty()
         for goal in common.goals_for(key):
             goal_line(goal, res, metrics)
@@ -165,11 +260,16 @@ with common.page("scorecard") as v:
         ]
         for title, section in sections:
             st.subheader(title)
-            for row in range(0, len(section), COLUMNS):
-                cols = st.columns(COLUMNS)
-                for col, key in zip(cols, section[row : row + COLUMNS], strict=False):
+            first = 0
+            for size in tile_rows(len(section), COLUMNS):
+                cols = st.columns(size)
+                for col, key in zip(cols, section[first : first + size], strict=True):
                     with col:
-                        spark_slots[key] = tile(key, current[key], previous.get(key), compare_label, metrics, benchmarks)
+                        spark_slots[key] = tile(
+                            key, current[key], previous.get(key), compare_label, metrics, benchmarks
+                        )
+                first += size
+        scorecard_table(current, start, end, v, metrics)
         # Sparklines last: the tiles are on screen while the 12-month trends are computed (cached after).
         spark_start = common.months_back(end, common.SPARK_MONTHS)
         for key, slot in spark_slots.items():
