@@ -23,6 +23,8 @@ from cxkpi import (
     store,
 )
 from cxkpi.i18n import t
+from cxkpi.method import safe_frame
+from cxkpi.safety import markdown_text
 from pages import common
 
 TYPES = ["csv", "tsv", "txt", "xlsx", "xls"]
@@ -82,6 +84,8 @@ def _read_all(files: list, api) -> list[tuple[Any, bytes, str, Any]]:
 def _status(p) -> tuple[str, str]:
     if p.already_loaded is not None:
         return "already", ":material/check_circle:"
+    if getattr(p, "needs_confirmation", False):
+        return "proposed", ":material/lightbulb:"  # no known tool, but a reading by meaning to confirm
     if p.source is None:
         return "unknown", ":material/help:"
     if p.errors:
@@ -157,15 +161,64 @@ def _mapping_step(p, sha: str, name: str, api) -> None:
         st.rerun()
 
 
+# Texts of the proposal box. English here until the catalogs carry these keys: t() gives the key back for a
+# key no catalog holds, and then the English below is shown.
+_PROPOSAL_TEXT = {
+    "data.proposal_heading": "How cxkpi reads this file",
+    "data.proposal_help": "No tool cxkpi knows exports this shape, so it read the file by meaning. Check the "
+    "reading below; each open question already has its suggested answer selected.",
+    "data.proposal_load": "Load with this reading",
+    "data.proposal_saved": "The reading is kept: the next export of this shape loads without a click.",
+    "data.status.proposed": "not recognized as a tool cxkpi knows — it proposes a reading below",
+    "data.waiting_for_import": "Waiting for another import to finish — yours loads right after it.",
+}
+
+
+def _say(key: str, **kw: Any) -> str:
+    text = t(key, **kw)
+    return _PROPOSAL_TEXT.get(key, text).format(**kw) if text == key else text
+
+
+def _proposal_box(p, sha: str, name: str, data: bytes, api) -> None:
+    """An export no known tool matches: the proposed reading in plain words, with its evidence, and one
+    click that loads it (each open question answered with its selected, by default suggested, choice)."""
+    st.markdown(f"**{_say('data.proposal_heading')}**")
+    st.caption(_say("data.proposal_help"))
+    lines = p.proposal.describe()
+    st.markdown("\n".join(f"- {_md(line)}" for line in lines), help=None)
+    if p.questions:
+        _questions(p, sha)
+    if st.button(_say("data.proposal_load"), key=f"data_accept_{sha[:12]}", type="primary", icon=":material/done_all:"):
+        answers = dict(_state()["answers"].get(sha, {}))
+        with st.spinner(t("data.loading", name=markdown_text(name))):
+            accepted = api.preview(data, name, engine=common.engine(), answers=answers or None, accept_suggested=True)
+            rep = api.commit(common.engine(), accepted)
+        _state()["reports"].append(rep)
+        _state()["previews"].clear()
+        if not rep.rejected:
+            st.session_state["data_proposal_saved"] = True
+        st.rerun()
+
+
+def _md(text: str) -> str:
+    # Export headers are user text: keep Markdown from reading '*', '_' or '#' in them as formatting.
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~" else c for c in text)
+
+
 def _commit(api, p) -> None:
+    # Imports take turns (cxkpi.store): say so while this one waits, instead of failing.
+    waiting = st.empty()
+    if store.import_running(common.engine()):
+        waiting.info(_say("data.waiting_for_import"), icon=":material/hourglass_top:")
     rep = api.commit(common.engine(), p)
+    waiting.empty()
     _state()["reports"].append(rep)
 
 
 def _file_card(f, data: bytes, sha: str, p, api) -> None:
     status, icon = _status(p)
     with st.container(border=True, key=f"data_card_{sha[:12]}"):
-        st.markdown(f"**{f.name}** · {t('data.status.' + status)}")
+        st.markdown(f"**{markdown_text(f.name)}** · {_say('data.status.' + status)}")
         if p.source:
             st.caption(t("data.recognized", label=p.source_label or p.source,
                          tables=", ".join(t(f"table.{x}") for x in p.tables)))  # fmt: skip
@@ -184,21 +237,29 @@ def _file_card(f, data: bytes, sha: str, p, api) -> None:
         if not p.rows.empty:
             st.markdown(f"**{t('data.first_rows', n=min(PREVIEW_ROWS, len(p.rows)))}**")
             shown = p.rows.drop(columns=[c for c in p.rows.columns if str(c).startswith("_")]).head(PREVIEW_ROWS)
-            st.dataframe(shown.astype(str).replace({"None": "", "NaT": "", "nan": "", "<NA>": ""}), hide_index=True,
+            st.dataframe(safe_frame(shown.astype(str).replace({"None": "", "NaT": "", "nan": "", "<NA>": ""})), hide_index=True,
                          width="stretch")  # fmt: skip
-        if p.questions:
+        proposed = getattr(p, "needs_confirmation", False) and getattr(p, "proposal", None) is not None
+        if proposed:
+            _proposal_box(p, sha, f.name, data, api)
+        elif p.questions:
             _questions(p, sha)
         if p.suggestion is not None and p.source is None:
             _mapping_step(p, sha, f.name, api)
+        elif p.suggestion is not None and proposed:
+            with st.expander(t("data.mapping_step")):  # the reading, changed column by column instead
+                _mapping_step(p, sha, f.name, api)
         if p.problems:
             errors, warns = len(p.errors), len(p.warnings)
             st.markdown(f"**{t('data.problems', errors=errors, warnings=warns)}**")
             st.dataframe(_problems_frame(p.problems), hide_index=True, width="stretch",
                          height=min(320, 38 + 35 * len(p.problems)))  # fmt: skip
         can_load = p.ok and p.already_loaded is None
+        if proposed:
+            return
         if st.button(t("data.load_one"), key=f"data_load_{sha[:12]}", disabled=not can_load, type="primary",
                      icon=":material/upload:"):  # fmt: skip
-            with st.spinner(t("data.loading", name=f.name)):
+            with st.spinner(t("data.loading", name=markdown_text(f.name))):
                 _commit(api, p)
             _state()["previews"].clear()  # re-preview: the file is now "already loaded"
             st.rerun()
@@ -206,14 +267,16 @@ def _file_card(f, data: bytes, sha: str, p, api) -> None:
 
 def _reports() -> None:
     reps = _state()["reports"]
+    if reps and st.session_state.pop("data_proposal_saved", False):
+        st.info(_say("data.proposal_saved"), icon=":material/bookmark_added:")
     for rep in reps:
         if rep.rejected:
-            st.error(t("data.report_rejected", name=rep.file_name, n=len([p for p in rep.problems if p.severity == "error"])),
+            st.error(t("data.report_rejected", name=markdown_text(rep.file_name), n=len([p for p in rep.problems if p.severity == "error"])),
                      icon=":material/block:")  # fmt: skip
         elif rep.already_loaded:
-            st.info(t("data.report_already", name=rep.file_name, load_id=rep.load_id), icon=":material/check_circle:")
+            st.info(t("data.report_already", name=markdown_text(rep.file_name), load_id=rep.load_id), icon=":material/check_circle:")
         else:
-            st.success(t("data.report_loaded", name=rep.file_name, load_id=rep.load_id, added=fmt.count(rep.rows_added),
+            st.success(t("data.report_loaded", name=markdown_text(rep.file_name), load_id=rep.load_id, added=fmt.count(rep.rows_added),
                          updated=fmt.count(rep.rows_updated), unchanged=fmt.count(rep.rows_unchanged),
                          rejected=fmt.count(rep.rows_rejected)), icon=":material/task_alt:")  # fmt: skip
             for fnd in _load_findings(rep.load_id):
@@ -309,7 +372,7 @@ def _history_section(api) -> None:
         t("data.col_status"): [t(f"data.load_status.{s}") + (" · demo" if d else "") for s, d in
                                zip(df["status"], df["is_demo"], strict=True)],
     })  # fmt: skip
-    st.dataframe(table, hide_index=True, width="stretch", height=min(360, 38 + 35 * len(table)))
+    st.dataframe(safe_frame(table), hide_index=True, width="stretch", height=min(360, 38 + 35 * len(table)))
     active = [r for r in loads if r["status"] == "active"]
     if active and api is not None:
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
