@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from cxkpi import formatting as fmt
+from cxkpi import report_rows
 from cxkpi.i18n import t
 from pages import common
 
@@ -106,13 +107,18 @@ def draw_card(card, key: str, label: str) -> None:
             lines.append(t("explain.filters_not_applied", filters=", ".join(card.filters_not_applied)))
         st.markdown("\n".join(f"- {md(x)}" for x in lines))
 
+    notes = getattr(card, "notes", None) or []
+    if notes:  # CLV: the churn window, the churned count, the cap, an assumed margin
+        st.markdown("\n".join(f"- {md(n)}" for n in notes))
+    if report_rows.margin_assumed(card.result):
+        common.page_link("pages/settings.py", label=t("tile.set_margin"), icon=":material/tune:")
     if not card.available:
         st.warning(
             t("explain.not_available", metric=label, reason=card.reason or ""), icon=":material/block:"
         )
-        if card.source:
+        if card.source and key not in common.metrics_with_data():
             st.caption(t("explain.needs_export", source=card.source))
-        st.page_link("pages/data.py", label=t("explain.go_to_data"), icon=":material/upload_file:")
+            common.page_link("pages/data.py", label=t("explain.go_to_data"), icon=":material/upload_file:")
         return
 
     st.subheader(t("explain.calculation"))
@@ -180,6 +186,10 @@ def draw_rows(card, key: str) -> None:
         "denominator": method.with_load_files(ex.denominator_rows, card.loads),
     }
     tabs = st.tabs([t(f"explain.rows_tab_{part_}", n=fmt.count(len(df))) for part_, df in frames.items()])
+    # a share of answers (no summed column): its numerator rows are the positive answers, for a yes/no column
+    positive = None
+    if ex.numerator_sum is None and "response_id" in ex.numerator_rows:
+        positive = list(ex.numerator_rows["response_id"])
     (start, end) = card.period.start, card.period.end
     for tab, (part_, df) in zip(tabs, frames.items(), strict=True):
         with tab:
@@ -190,10 +200,25 @@ def draw_rows(card, key: str) -> None:
             st.caption(t("explain.rows_shown", shown=fmt.count(len(shown)), total=fmt.count(len(df))))
             # formula-safe: the table's own download exports these cells, like the button below
             st.dataframe(method.safe_frame(rows_for_display(shown)), hide_index=True, height=300, key=f"x_rows_{part_}")
-            st.download_button(
-                t("explain.download"), data=method.rows_csv(shown), mime="text/csv", icon=":material/download:",
-                file_name=f"{key}-{part_}-{start.isoformat()}-{end.isoformat()}.csv", key=f"x_download_{part_}",
-            )  # fmt: skip
+            name = f"{key}-{part_}-{start.isoformat()}-{end.isoformat()}"
+            if key in report_rows.SURVEY_KEYS:
+                # a CS lead's file first (customer, e-mail, segment, answers as given); the internal one as raw
+                readable = report_rows.readable_survey_rows(common.engine(), shown, positive)
+                with st.container(horizontal=True):
+                    st.download_button(
+                        t("rows.download_readable"), data=report_rows.to_csv(readable), mime="text/csv",
+                        icon=":material/download:", file_name=f"{name}.csv", key=f"x_download_{part_}",
+                        help=t("rows.readable_help"),
+                    )  # fmt: skip
+                    st.download_button(
+                        t("rows.download_raw"), data=method.rows_csv(shown), mime="text/csv",
+                        icon=":material/data_object:", file_name=f"{name}-raw.csv", key=f"x_download_raw_{part_}",
+                    )  # fmt: skip
+            else:
+                st.download_button(
+                    t("explain.download"), data=method.rows_csv(shown), mime="text/csv", icon=":material/download:",
+                    file_name=f"{name}.csv", key=f"x_download_{part_}",
+                )  # fmt: skip
 
 
 def option_widget(key: str, name: str, spec, current):

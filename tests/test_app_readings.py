@@ -195,3 +195,27 @@ def test_scorecard_table_has_readable_headers_and_the_views_figures(app, editor)
         "2026-10-01 – 2026-10-31",
         "none",
     )
+
+
+def explain_page(**query: str) -> AppTest:
+    at = new_app(**query)
+    at.user = EDITOR  # type: ignore[assignment]
+    at.switch_page("pages/explain.py").run()
+    no_exception(at)
+    return at
+
+
+def test_explain_survey_rows_download_for_a_cs_lead_and_raw(app, editor) -> None:  # noqa: F811
+    at = explain_page(**OCT, metric="csat")
+    labels = [b.proto.label for b in at.get("download_button")]
+    # numerator and denominator tabs: each a readable file and the raw one
+    assert labels == ["Download these rows (CSV)", "Raw rows with internal columns (CSV)"] * 2
+
+
+def test_explain_clv_card_names_window_churned_count_and_assumed_margin(app, editor) -> None:  # noqa: F811
+    at = explain_page(**OCT, metric="clv")
+    shown = texts(at)
+    assert "Churn window: 2026\\-05\\-01 – 2026\\-10\\-31 \\(6 calendar months\\)" in shown
+    assert "29 customers churned in the window" in shown
+    assert "margin not set — 100 % assumed: set the gross margin in Settings" in shown
+    assert "Set the gross margin in Settings" in links(at)
