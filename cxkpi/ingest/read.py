@@ -172,6 +172,8 @@ def read_table(
         warnings: list[str] = []
     else:
         text, encoding, warnings = _decode(data, file_name)
+        text, nul = _drop_nul(text, file_name)
+        warnings = warnings + nul
         report(0.05)
         head = text[:2000].lstrip().lower()
         if head.startswith(("<!doctype html", "<html", "<table", "<?xml")):
@@ -502,6 +504,21 @@ def _check_text(text: str, file_name: str) -> str:
     if controls > max(2, len(sample) // 200):
         raise _binary(file_name)
     return text
+
+
+def _drop_nul(text: str, file_name: str) -> tuple[str, list[str]]:
+    """A few NUL bytes in a text file (a tool's padding): removed with a warning, as PostgreSQL cannot
+    store them and no user typed them."""
+    n = text.count("\x00")
+    if not n:
+        return text, []
+    from cxkpi.ingest.problems import summarize_rows
+
+    lines = [i + 1 for i, line in enumerate(text.split("\n")) if "\x00" in line]
+    return text.replace("\x00", ""), [
+        f"{file_name}: {n} NUL byte(s) removed ({summarize_rows(lines)} of the file's lines); the file may be "
+        "damaged — check those rows."
+    ]
 
 
 def _sniff_delimiter(text: str, file_name: str) -> str:

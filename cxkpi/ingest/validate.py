@@ -17,17 +17,33 @@ import pandas as pd
 
 from cxkpi.ingest import values as V
 from cxkpi.ingest.mapping import KINDS, REQUIRED, Mapped
-from cxkpi.ingest.problems import Problem, Problems
+from cxkpi.ingest.problems import Problem, Problems, summarize_rows
 from cxkpi.store.schema import NATURAL_KEYS
 
 __all__ = ["Problem", "Problems", "validate"]
 
 INTERVALS = {"day", "week", "month", "quarter", "year"}
-_INTERVAL_WORDS = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year",
-                   "annual": "year", "annually": "year", "months": "month", "years": "year", "days": "day",
-                   "weeks": "week", "quarters": "quarter", "mese": "month", "anno": "year", "月": "month",
-                   "年": "year"}
+_INTERVAL_WORDS = {
+    "daily": "day",
+    "weekly": "week",
+    "monthly": "month",
+    "quarterly": "quarter",
+    "yearly": "year",
+    "annual": "year",
+    "annually": "year",
+    "months": "month",
+    "years": "year",
+    "days": "day",
+    "weeks": "week",
+    "quarters": "quarter",
+    "mese": "month",
+    "anno": "year",
+    "月": "month",
+    "年": "year",
+}
 OUTCOMES = {"renewed", "churned", "open"}
+EARLIEST = pd.Timestamp("1990-01-01")  # no CS tool's export has real events before this
+SCHEDULED = {"due_date", "ended_at"}
 # Later timestamp -> the one it cannot precede.
 ORDER = {
     "tickets": [("first_reply_at", "created_at"), ("solved_at", "created_at")],
@@ -59,8 +75,11 @@ def _table(m: Mapped, table: str, df: pd.DataFrame) -> pd.DataFrame:
         if col not in df.columns:
             if df.empty and (m.problems.errors or m.questions):
                 continue  # nothing mapped yet: the error or the open question already says why
-            p.add("error", f"no column for {table}.{col}. Map it (a mapping file's [columns] {col} = \"<header>\") "
-                  f"or use the cxkpi template for {table}.")
+            p.add(
+                "error",
+                f'no column for {table}.{col}. Map it (a mapping file\'s [columns] {col} = "<header>") '
+                f"or use the cxkpi template for {table}.",
+            )
     if (p.errors or m.questions) and any(c not in df.columns for c in REQUIRED[table]):
         return df
     df = df.copy()
@@ -69,21 +88,33 @@ def _table(m: Mapped, table: str, df: pd.DataFrame) -> pd.DataFrame:
         s = df[k].astype(object)
         mangled = s.map(lambda v: isinstance(v, str) and V.looks_mangled_id(v))
         if mangled.any():
-            p.cells("error", "this id was turned into scientific notation by Excel, so rows cannot be told apart. "
-                    "Export again and upload the file without opening it in Excel (or format the column as Text).",
-                    _rows(df, mangled), list(s[mangled]), _origin(m, table, k))
+            p.cells(
+                "error",
+                "this id was turned into scientific notation by Excel, so rows cannot be told apart. "
+                "Export again and upload the file without opening it in Excel (or format the column as Text).",
+                _rows(df, mangled),
+                list(s[mangled]),
+                _origin(m, table, k),
+            )
     # 3. rows without a key or required value: left out with a warning
     flagged = {(e.row, e.column) for e in p.errors}
     for col in REQUIRED[table]:
         blank = df[col].astype(object).map(lambda v: isinstance(v, str) and v.strip() == "").astype(bool)
         missing = df[col].isna() | blank
         origin = _origin(m, table, col)
-        already = df["_row"].map(lambda r, o=origin: (int(r), o) in flagged)  # an unparseable cell: an error already
+        already = df["_row"].map(
+            lambda r, o=origin: (int(r), o) in flagged
+        )  # an unparseable cell: an error already
         if missing.any():
             report = missing & ~already
             if report.any():
-                p.cells("warning", f"no {col} ({'key' if col in key else 'value'}); this row is not loaded.",
-                        _rows(df, report), [""] * int(report.sum()), origin or col)
+                p.cells(
+                    "warning",
+                    f"no {col} ({'key' if col in key else 'value'}); this row is not loaded.",
+                    _rows(df, report),
+                    [""] * int(report.sum()),
+                    origin or col,
+                )
             m.skipped += int(missing.sum())
             df = df[~missing]
     # 4. duplicates inside the file
@@ -92,30 +123,50 @@ def _table(m: Mapped, table: str, df: pd.DataFrame) -> pd.DataFrame:
         if dup.any():
             groups = df[dup].groupby(key, sort=False)["_row"].apply(list)
             for k, rows in list(groups.items())[:20]:
-                p.add("error", f"the same {'/'.join(key)} appears on rows {', '.join(map(str, rows))}; each row "
-                      "must be unique. Remove the duplicate rows (or map a column that tells them apart).",
-                      row=rows[1], column=_origin(m, table, key[-1]), value=k if not isinstance(k, tuple) else "/".join(k))
+                p.add(
+                    "error",
+                    f"the same {'/'.join(key)} appears on {summarize_rows(rows)}; each row "
+                    "must be unique. Remove the duplicate rows (or map a column that tells them apart).",
+                    row=rows[1],
+                    column=_origin(m, table, key[-1]),
+                    value=k if not isinstance(k, tuple) else "/".join(k),
+                )
     # 5. value domains
     if table == "subscriptions":
         iv = df["interval"].map(lambda v: _INTERVAL_WORDS.get(v, v) if isinstance(v, str) else v)
         df["interval"] = iv
         bad = iv.notna() & ~iv.isin(INTERVALS)
         if bad.any():
-            p.cells("error", "is not a billing interval (day, week, month, quarter, year).", _rows(df, bad),
-                    list(iv[bad]), _origin(m, table, "interval"))
+            p.cells(
+                "error",
+                "is not a billing interval (day, week, month, quarter, year).",
+                _rows(df, bad),
+                list(iv[bad]),
+                _origin(m, table, "interval"),
+            )
         if "discount" in df:
             d = df["discount"]
             pct = d > 1
             df.loc[pct, "discount"] = d[pct] / 100.0  # '20' in a discount column means 20 %
             bad = (df["discount"] < 0) | (df["discount"] > 1)
             if bad.any():
-                p.cells("error", "discount must be a fraction 0–1 or a percentage 0–100.", _rows(df, bad),
-                        list(d[bad]), _origin(m, table, "discount"))
+                p.cells(
+                    "error",
+                    "discount must be a fraction 0–1 or a percentage 0–100.",
+                    _rows(df, bad),
+                    list(d[bad]),
+                    _origin(m, table, "discount"),
+                )
     if table == "renewals":
         bad = df["outcome"].notna() & ~df["outcome"].isin(OUTCOMES)
         if bad.any():
-            p.cells("error", "outcome must be renewed, churned or open.", _rows(df, bad), list(df["outcome"][bad]),
-                    _origin(m, table, "outcome"))
+            p.cells(
+                "error",
+                "outcome must be renewed, churned or open.",
+                _rows(df, bad),
+                list(df["outcome"][bad]),
+                _origin(m, table, "outcome"),
+            )
     if table == "responses":
         df = _responses(m, df)
     # 6. impossible order of timestamps: warning, the later one cleared
@@ -123,23 +174,64 @@ def _table(m: Mapped, table: str, df: pd.DataFrame) -> pd.DataFrame:
         if later in df and first in df:
             bad = df[later].notna() & df[first].notna() & (df[later] < df[first])
             if bad.any():
-                p.cells("warning", f"{later} is before {first}; {later} was left empty for this row (check the "
-                        "export's time zones).", _rows(df, bad), [str(v) for v in df.loc[bad, later]],
-                        _origin(m, table, later))
+                p.cells(
+                    "warning",
+                    f"{later} is before {first}; {later} was left empty for this row (check the "
+                    "export's time zones).",
+                    _rows(df, bad),
+                    [str(v) for v in df.loc[bad, later]],
+                    _origin(m, table, later),
+                )
                 df.loc[bad, later] = pd.NaT
+    _implausible_dates(m, table, df)
     for dur in ("first_reply_minutes", "handle_minutes"):
         if dur in df:
             bad = df[dur] < 0
             if bad.any():
-                p.cells("warning", "a negative duration was left empty.", _rows(df, bad), list(df.loc[bad, dur]),
-                        _origin(m, table, dur))
+                p.cells(
+                    "warning",
+                    "a negative duration was left empty.",
+                    _rows(df, bad),
+                    list(df.loc[bad, dur]),
+                    _origin(m, table, dur),
+                )
                 df.loc[bad, dur] = np.nan
     for cnt in ("reopens", "agent_replies", "quantity", "interval_count"):
         if cnt in df:
             bad = df[cnt] < 0
             if bad.any():
-                p.cells("error", "cannot be negative.", _rows(df, bad), list(df.loc[bad, cnt]), _origin(m, table, cnt))
+                p.cells(
+                    "error",
+                    "cannot be negative.",
+                    _rows(df, bad),
+                    list(df.loc[bad, cnt]),
+                    _origin(m, table, cnt),
+                )
     return df
+
+
+def _implausible_dates(m: Mapped, table: str, df: pd.DataFrame) -> None:
+    """Dates before 1990 or more than a day ahead load, with a warning: a typo, a placeholder (0001,
+    9999, 1677) or a clock set wrong is more likely than a customer event."""
+    now = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    for col in df.columns:
+        s = df[col]
+        if s.dtype.kind != "M" or col.startswith("_"):
+            continue
+        if getattr(s.dt, "tz", None) is not None:
+            s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+        # A renewal's due date and a subscription's end (cancel at period end) are meant to lie ahead.
+        ahead = s > now + pd.Timedelta(days=1) if col not in SCHEDULED else pd.Series(False, index=s.index)
+        bad = s.notna() & ((s < EARLIEST) | ahead)
+        if bad.any():
+            m.problems.cells(
+                "warning",
+                f"this date is implausible (before {EARLIEST.year} or more than a day in the "
+                "future); it was loaded as is — check the export.",
+                _rows(df, bad),
+                [str(v) for v in df.loc[bad, col]],
+                _origin(m, table, col) or col,
+            )
 
 
 def _responses(m: Mapped, df: pd.DataFrame) -> pd.DataFrame:
@@ -147,20 +239,37 @@ def _responses(m: Mapped, df: pd.DataFrame) -> pd.DataFrame:
     kind = df["kind"]
     bad = kind.notna() & ~kind.isin(KINDS)
     if bad.any():
-        p.cells("error", f"kind must be one of {', '.join(KINDS)}.", _rows(df, bad), list(kind[bad]),
-                _origin(m, "responses", "kind"))
+        p.cells(
+            "error",
+            f"kind must be one of {', '.join(KINDS)}.",
+            _rows(df, bad),
+            list(kind[bad]),
+            _origin(m, "responses", "kind"),
+        )
     lo, hi = pd.to_numeric(df["scale_min"]), pd.to_numeric(df["scale_max"])
     bad_scale = lo.notna() & hi.notna() & (lo >= hi)
     if bad_scale.any():
-        p.cells("error", "scale_min must be below scale_max.", _rows(df, bad_scale), list(lo[bad_scale]),
-                _origin(m, "responses", "scale_min"))
+        p.cells(
+            "error",
+            "scale_min must be below scale_max.",
+            _rows(df, bad_scale),
+            list(lo[bad_scale]),
+            _origin(m, "responses", "scale_min"),
+        )
     score = pd.to_numeric(df["score"])
     out = score.notna() & lo.notna() & hi.notna() & ((score < lo) | (score > hi))
     if out.any():
-        cols = df["_column"] if "_column" in df else pd.Series(_origin(m, "responses", "score"), index=df.index)
+        cols = (
+            df["_column"] if "_column" in df else pd.Series(_origin(m, "responses", "score"), index=df.index)
+        )
         for col, part in df[out].groupby(cols[out].fillna(""), sort=False):
             scale = f"{part['scale_min'].iloc[0]:g}–{part['scale_max'].iloc[0]:g}"
-            p.cells("error", f"is outside this question's {scale} scale. Fix the answer, or if the question really "
-                    "uses another scale say so in a mapping file ([options] scale_min/scale_max, or [answers]).",
-                    [int(r) for r in part["_row"]], [f"{v:g}" for v in part["score"]], col or None)
+            p.cells(
+                "error",
+                f"is outside this question's {scale} scale. Fix the answer, or if the question really "
+                "uses another scale say so in a mapping file ([options] scale_min/scale_max, or [answers]).",
+                [int(r) for r in part["_row"]],
+                [f"{v:g}" for v in part["score"]],
+                col or None,
+            )
     return df
