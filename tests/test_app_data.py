@@ -12,7 +12,7 @@ from cxkpi import store
 from cxkpi.store.schema import mappings
 from tests.apphelpers import app, demo_store, demo_template, new_app, no_exception, texts  # noqa: F401
 from tests.conftest import SAMPLE_EXPORTS
-from tests.pagehelpers import bare_store  # noqa: F401
+from tests.pagehelpers import bare_store, small_store  # noqa: F401
 
 AMBIGUOUS = b"ticket_id,created_at,channel,first_reply_minutes\nT1,03/04/2025 10:00,email,30\nT2,05/06/2025 11:00,chat,2\n"
 BAD_CELL = b"ticket_id,created_at,channel,first_reply_minutes\nT1,2025-03-04 10:00,email,abc\nT2,2025-03-05 11:00,chat,2\n"
@@ -176,3 +176,18 @@ def test_an_xlsx_workbook_is_previewed_like_its_csv(bare_store, tmp_path):  # no
     body = texts(at)
     assert "Recognized as Salesforce" in body, body
     assert "1 file(s) · 1 ready to load" in body
+
+
+def test_store_counts_worked_out_by_hand(small_store):  # noqa: F811
+    """tests/pagehelpers.small_rows: 3 accounts, 3 subscriptions, 4 renewals, 4 tickets, 5 CSAT + 5 NPS answers."""
+    at = _open(new_app())
+    counts = {m.label: m.value for m in at.metric}
+    assert counts == {
+        "Accounts": "3",
+        "Subscriptions": "3",
+        "Payments": "0",
+        "Renewals": "4",
+        "Tickets": "4",
+        "Survey responses": "10",
+        "Retention costs": "0",
+    }

@@ -10,7 +10,8 @@ import pytest
 import cxkpi.metrics as metrics
 from cxkpi import formatting as fmt
 from cxkpi.store import make_engine
-from tests.apphelpers import app, demo_store, demo_template, no_exception, texts  # noqa: F401
+from tests.apphelpers import app, demo_store, demo_template, new_app, no_exception, texts  # noqa: F401
+from tests.pagehelpers import SMALL_MARCH, bare_store, small_store  # noqa: F401
 
 Q3 = {"period": "custom", "from": "2026-07-01", "to": "2026-09-30"}
 
@@ -117,3 +118,18 @@ def test_a_link_with_metric_opens_that_metric_in_a_running_session(app):  # noqa
     no_exception(at)
     assert at.selectbox(key="w_explain_metric").value == "frt"
     assert "Hours from a ticket's creation to the first agent reply" in texts(at)
+
+
+def test_the_calculation_worked_out_by_hand(small_store):  # noqa: F811
+    """tests/pagehelpers.small_rows, March 2025: CSAT answers 5, 5, 4, 3, 1 on 1–5."""
+    at = open_explain(new_app, metric="csat", **SMALL_MARCH)
+    shown = by_label(at)
+    # top-2-box: 5, 5, 4 are positive → 3 ÷ 5 × 100 = 60.0 %
+    assert (shown["Numerator"], shown["Denominator"], shown["Value"]) == ("3", "5", "60.0\u00a0%")
+    assert "3 ÷ 5 × 100 = 60\\.0\u00a0%" in texts(at)
+    assert [len(at.dataframe[0].value), len(at.dataframe[1].value)] == [3, 5]  # numerator rows, denominator rows
+    # mean: (5 + 5 + 4 + 3 + 1) / (5 answers × 5 scale maximum) × 100 = 18 / 25 × 100 = 72.0 %
+    next(r for r in at.radio if r.key.startswith("x_opt_csat.mode")).set_value("mean").run()
+    no_exception(at)
+    assert by_label(at)["CSAT with this definition"] == "72.0\u00a0%"
+    assert by_label(at)["CSAT now"] == "60.0\u00a0%"

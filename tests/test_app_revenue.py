@@ -8,7 +8,7 @@ from cxkpi.metrics import Filters, Period, scorecard
 from cxkpi.renewals import renewals_due
 from cxkpi.store import make_engine
 from tests.apphelpers import app, demo_store, demo_template, new_app, no_exception, texts  # noqa: F401
-from tests.pagehelpers import bare_store, last_month, metrics_by_label  # noqa: F401
+from tests.pagehelpers import SMALL_MARCH, bare_store, last_month, metrics_by_label, small_store  # noqa: F401
 
 
 def _open(at):
@@ -66,3 +66,16 @@ def test_an_empty_store_says_what_to_upload(bare_store):  # noqa: F811
     body = texts(at)
     assert "No subscriptions in the store yet" in body and "No renewals in the store yet" in body
     assert not at.get("plotly_chart")
+
+
+def test_tiles_worked_out_by_hand(small_store):  # noqa: F811
+    """tests/pagehelpers.small_rows, March 2025: three subscriptions, four renewals."""
+    at = _open(new_app(**SMALL_MARCH))
+    tiles = metrics_by_label(at)
+    assert tiles["MRR"] == "$200"  # S1 100/month + S2 1,200/year ÷ 12 = 100 + 100; S3 ended on 15 Mar
+    assert tiles["Customer churn rate"] == "33.3\u00a0%"  # A3 left of the 3 customers active on 1 Mar
+    # ARPA 200 / 2 customers = 100; Jan–Mar hold 3 customers at each month's start = 9, 1 churned → 9 months
+    assert tiles["Customer lifetime value"] == "$900"  # 100 × 100 % × 9
+    assert tiles["Renewal rate"] == "66.7\u00a0%"  # R1, R2 renewed / (R1, R2 + R3 churned)
+    assert (tiles["Due"], tiles["Renewed"], tiles["Churned"], tiles["Pending"]) == ("4", "2", "1", "1")
+    assert "ARPA $100 × margin × 9.0 months average lifespan" in texts(at)

@@ -7,7 +7,8 @@ import pytest
 
 from cxkpi import goals, settings
 from cxkpi.store import make_engine
-from tests.apphelpers import app, demo_store, demo_template, no_exception  # noqa: F401
+from tests.apphelpers import app, demo_store, demo_template, new_app, no_exception  # noqa: F401
+from tests.pagehelpers import SMALL_MARCH, bare_store, small_store  # noqa: F401
 
 
 @pytest.fixture
@@ -128,3 +129,20 @@ def test_the_workspace_language_drives_number_formats(app, eng):  # noqa: F811
     tiles = {m.label: m.value for m in at.metric}
     assert tiles["CSAT"].endswith("\xa0%") and "," in tiles["CSAT"]  # e.g. "86,9 %"
     assert "." in tiles["MRR"] and tiles["MRR"].endswith("€") is False  # grouping with dots, still USD
+
+
+def test_saved_options_give_the_figures_worked_out_by_hand(small_store):  # noqa: F811
+    """tests/pagehelpers.small_rows, March 2025: the Settings page's saved definitions reach the tiles."""
+    at = open_settings(new_app, **SMALL_MARCH)
+    at.radio(key="s_csat_mode").set_value("mean")
+    at.radio(key="s_frt_stat").set_value("mean")
+    at.number_input(key="s_margin").set_value(50.0)
+    submit(at, "Save settings")
+    no_exception(at)
+    fresh = new_app(**SMALL_MARCH)
+    fresh.run()
+    no_exception(fresh)
+    tiles = {m.label: m.value for m in fresh.metric}
+    assert tiles["CSAT"] == "72.0\u00a0%"  # mean: (5 + 5 + 4 + 3 + 1) / (5 × 5) × 100 = 18 / 25 = 72.0 %
+    assert tiles["First response time"] == "2.0\u00a0h"  # mean of 30, 90, 240 min = 360 / 3 = 120 min
+    assert tiles["Customer lifetime value"] == "$450"  # ARPA 100 × 50 % margin × 9 months

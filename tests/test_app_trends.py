@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.apphelpers import app, demo_store, demo_template, no_exception  # noqa: F401
+from tests.apphelpers import app, demo_store, demo_template, new_app, no_exception  # noqa: F401
+from tests.pagehelpers import SMALL_MARCH, bare_store, small_store  # noqa: F401
 
 Q = {"period": "custom", "from": "2026-01-01", "to": "2026-09-30"}
 
@@ -93,3 +94,18 @@ def test_a_metric_without_data_says_so(app):  # noqa: F811
     # no chart with nothing to draw, a warning naming the metric instead
     assert not at.get("plotly_chart")
     assert any("No data for Average handle time" in w.value for w in at.warning)
+
+
+def test_the_months_figures_worked_out_by_hand(small_store):  # noqa: F811
+    """tests/pagehelpers.small_rows: CSAT answers only in March 2025, so the 12 months up to March show one point."""
+    at = open_trends(new_app, **SMALL_MARCH, metric="csat")
+    line = next(d for d in chart(at)["data"] if d.get("name") == "CSAT")
+    assert line["x"][-2:] == ["2025-02-01", "2025-03-01"]
+    assert line["y"][-2:] == [None, 60.0]  # Feb: no answers; Mar: 5, 5, 4, 3, 1 → 3 of 5 at 4–5 = 60.0 %
+    table = at.dataframe[0].value.set_index("Period")
+    assert table.loc["Mar 2025", "Value"] == "60.0\u00a0%" and table.loc["Mar 2025", "n"] == "5"
+    assert table.loc["Feb 2025", "Value"] == "Not available"
+    at.selectbox(key="w_metric").set_value("nps").run()
+    no_exception(at)
+    line = next(d for d in chart(at)["data"] if d.get("name") == "NPS")
+    assert line["y"][-1] == 40  # 10, 10, 9, 7, 2: (3 promoters − 1 detractor) / 5 × 100

@@ -8,7 +8,7 @@ from cxkpi import voice
 from cxkpi.metrics import Filters, Period, compute
 from cxkpi.store import make_engine
 from tests.apphelpers import app, demo_store, demo_template, new_app, no_exception, texts  # noqa: F401
-from tests.pagehelpers import bare_store, last_month, metrics_by_label  # noqa: F401
+from tests.pagehelpers import SMALL_MARCH, bare_store, last_month, metrics_by_label, small_store  # noqa: F401
 
 
 def _open(at):
@@ -93,3 +93,12 @@ def test_an_empty_store_says_what_to_upload(bare_store):  # noqa: F811
     body = texts(at)
     assert "No survey responses in the store yet" in body and "Data page" in body
     assert not at.get("plotly_chart")
+
+
+def test_tiles_worked_out_by_hand(small_store):  # noqa: F811
+    """tests/pagehelpers.small_rows, March 2025: five CSAT and five NPS answers."""
+    at = _open(new_app(**SMALL_MARCH))
+    tiles = metrics_by_label(at)
+    assert tiles["CSAT"] == "60.0\u00a0%"  # 5, 5, 4, 3, 1: three at 4–5 of five
+    assert tiles["NPS"] == "40"  # 10, 10, 9 promoters, 7 passive, 2 detractor: (3 − 1) / 5 × 100
+    assert tiles["CES"] == "Not available"  # no CES answers: said, not zero
