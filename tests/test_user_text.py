@@ -32,3 +32,46 @@ def test_formula_cells_get_a_leading_quote_numbers_stay() -> None:
     assert formula_safe("-2") == "'-2"  # text, as uploaded; numbers are not touched
     assert formula_safe(-2) == -2
     assert formula_safe("fine") == "fine"
+
+
+# --- on the pages: a planted link in a goal label stays characters in the Trends chart
+
+from tests.apphelpers import app, demo_store, demo_template, new_app, no_exception  # noqa: E402, F401
+
+PLANTED = '<a href="http://x">Re-login here</a>'
+Q = {"period": "custom", "from": "2026-01-01", "to": "2026-09-30"}
+
+
+def _plant_goal(store_path, label: str) -> None:
+    from cxkpi import goals
+    from cxkpi.access import SYSTEM, acting_as
+    from cxkpi.store import make_engine
+
+    eng = make_engine(f"duckdb:///{store_path}")
+    with acting_as(SYSTEM):  # an editor's doing, as on the Settings page
+        goals.add_goal(eng, "csat", "2026-01-01", "2026-03-31", "absolute", 5, label=label)
+    eng.dispose()
+
+
+def test_a_goal_label_with_a_link_is_text_in_the_trends_chart(app, demo_store):  # noqa: F811
+    import json
+
+    _plant_goal(demo_store, PLANTED)
+    at = app(**Q)
+    at.run()
+    at.switch_page("pages/trends.py").run()
+    no_exception(at)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    notes = [a["text"] for a in spec["layout"]["annotations"] if "Re-login" in a["text"]]
+    assert notes and all("&lt;a href" in n and "<a" not in n for n in notes), notes
+
+
+def test_a_link_to_year_1_by_week_shows_messages_not_an_exception(app):  # noqa: F811
+    at = app(period="custom", **{"from": "0001-01-01", "to": "9999-12-31"}, by="week")
+    at.run()
+    at.switch_page("pages/trends.py").run()
+    no_exception(at)
+    warnings = " ".join(w.value for w in at.sidebar.warning)
+    infos = " ".join(i.value for i in at.info)
+    assert "2000–2100" in warnings, warnings
+    assert "at most 522 points" in infos, infos
