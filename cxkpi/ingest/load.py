@@ -75,7 +75,8 @@ def store_frame(table: str, df: pd.DataFrame) -> pd.DataFrame:
         elif isinstance(typ, sa.Date):
             out[c.name] = pd.to_datetime(s, errors="coerce").astype("datetime64[us]").dt.normalize()
         else:
-            out[c.name] = s.astype(object).where(s.notna(), None).map(lambda v: v if v is None else str(v))
+            # text, None for missing (vectorized: str() per cell was a tenth of the load)
+            out[c.name] = s.astype("string").astype(object).where(s.notna(), None)
     return pd.DataFrame(out, index=df.index)
 
 
