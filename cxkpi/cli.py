@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 
+from cxkpi.i18n import DEFAULT_LOCALE, LOCALES, set_locale
 from cxkpi.store import engine as store_engine
 from cxkpi.store.engine import DEFAULT_URL
 
@@ -129,11 +131,27 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    """--lang on every command (after the command name, like --db): messages and tables meant for people."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for sp in sub.choices.values():
+        sp.add_argument(
+            "--lang",
+            choices=LOCALES,
+            default=os.environ.get("CXKPI_LANG") or DEFAULT_LOCALE,
+            help="language of the human-readable output (default en, or $CXKPI_LANG); JSON/CSV keys stay English",
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     if argv is None and hasattr(signal, "SIGPIPE"):
         # `cxkpi scorecard | head` should end quietly, like any Unix tool
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    _add_lang(parser)
+    args = parser.parse_args(argv)
+    # --lang changes the human-readable output only; JSON and CSV keys stay English
+    set_locale(getattr(args, "lang", None) or DEFAULT_LOCALE)
     module, func = COMMANDS[args.command].split(":")
     if args.command in READ_ONLY_COMMANDS:
         store_engine.READ_ONLY_BY_DEFAULT = True  # several readers may share a DuckDB file

@@ -14,7 +14,7 @@ from babel import Locale
 from babel.dates import format_date, format_interval, format_skeleton
 from babel.numbers import format_currency, format_decimal
 
-from cxkpi.i18n import get_locale, t
+from cxkpi.i18n import N_, get_locale, t
 
 # cxkpi locale -> babel locale used for numbers and dates.
 BABEL_LOCALES = {"en": "en_US", "zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "it": "it_IT"}
@@ -57,8 +57,8 @@ def points(delta: float | None, decimals: int = 1, locale: str | None = None) ->
     if _missing(delta):
         return DASH
     if round(float(delta), decimals) == 0:
-        return f"±{number(0, decimals, locale)}{NBSP}pts"
-    return f"{_signed(number(delta, decimals, locale), delta)}{NBSP}pts"
+        return f"±{number(0, decimals, locale)}{NBSP}{t('unit.points')}"
+    return f"{_signed(number(delta, decimals, locale), delta)}{NBSP}{t('unit.points')}"
 
 
 def money(x: float | None, currency: str = "USD", decimals: int = 0, locale: str | None = None) -> str:
@@ -91,11 +91,11 @@ def signed_number(x: float | None, decimals: int = 1, suffix: str = "", locale: 
 
 
 def hours(x: float | None, locale: str | None = None) -> str:
-    return DASH if _missing(x) else f"{number(x, 1, locale)}{NBSP}h"
+    return DASH if _missing(x) else f"{number(x, 1, locale)}{NBSP}{t('unit.hours')}"
 
 
 def minutes(x: float | None, locale: str | None = None) -> str:
-    return DASH if _missing(x) else f"{number(x, 1, locale)}{NBSP}min"
+    return DASH if _missing(x) else f"{number(x, 1, locale)}{NBSP}{t('unit.minutes')}"
 
 
 def date(d: dt.date | None, locale: str | None = None) -> str:
@@ -127,7 +127,7 @@ def months(start: dt.date, end: dt.date, locale: str | None = None) -> str:
 def bucket_label(start: dt.date, by: str, locale: str | None = None) -> str:
     """Axis label of a trend bucket: week -> 'Oct 6, 2026', month -> 'Oct 2026', quarter -> 'Q4 2026'."""
     if by == "quarter":
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        return format_skeleton("yQQQ", start, locale=_loc(locale))  # "Q4 2026", "2026年第4季度", "T4 2026"
     if by == "week":
         return date(start, locale)
     return month(start, locale)
@@ -162,14 +162,16 @@ def delta(x: float | None, unit: str, currency: str = "USD", locale: str | None 
     if unit == "count":
         return signed_number(x, 0, "", locale)
     if unit == "hours":
-        return signed_number(x, 1, NBSP + "h", locale)
+        return signed_number(x, 1, NBSP + t("unit.hours"), locale)
     if unit == "minutes":
-        return signed_number(x, 1, NBSP + "min", locale)
+        return signed_number(x, 1, NBSP + t("unit.minutes"), locale)
     return signed_money(x, currency if unit == "currency" else unit, 0, locale)
 
 
 def axis_title(unit: str, currency: str = "USD") -> str:
     """A chart's y-axis unit label."""
-    return {"%": "%", "points": "points", "count": "count", "hours": "hours", "minutes": "minutes"}.get(
+    names = {"points": N_("unit.axis.points"), "count": N_("unit.axis.count"), "hours": N_("unit.axis.hours"),
+             "minutes": N_("unit.axis.minutes")}  # fmt: skip
+    return {"%": "%", **{u: t(k) for u, k in names.items()}}.get(
         unit, currency if unit == "currency" else unit
     )

@@ -200,7 +200,30 @@ def scan_keys(tree, pages: bool = True):  # noqa: ANN001
         ]
         if name in ("t", "N_") and args and args[0]:
             yield args[0], node.lineno
+        elif name == "Metric":
+            # a metric's definition and the fixed readings of its lambda are translated where drawn,
+            # with the English text itself as msgid: t(m.description), t(result.definition)
+            for kw in node.keywords:
+                if (
+                    kw.arg == "description"
+                    and isinstance(kw.value, ast.Constant)
+                    and isinstance(kw.value.value, str)
+                ):
+                    yield kw.value.value, node.lineno
+                elif kw.arg == "reading" and isinstance(kw.value, ast.Lambda):
+                    yield from _whole_strings(kw.value.body)
         elif name == "page" and pages and args and args[0]:
             yield f"nav.{args[0]}", node.lineno
             if len(args) > 1 and args[1]:
                 yield args[1], node.lineno
+
+
+def _whole_strings(expr):  # noqa: ANN001, ANN202
+    """String constants in an expression that are a whole value (``"a" if x else "b"``), not f-string parts."""
+    import ast
+
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        yield expr.value, expr.lineno
+    elif isinstance(expr, ast.IfExp):
+        yield from _whole_strings(expr.body)
+        yield from _whole_strings(expr.orelse)

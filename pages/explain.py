@@ -16,7 +16,7 @@ import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi import report_rows
-from cxkpi.i18n import t
+from cxkpi.i18n import get_locale, t
 from pages import common
 
 method = common.optional("cxkpi.method")  # also merges the explain catalogue into t()
@@ -50,7 +50,8 @@ def _opts(frozen: tuple) -> dict:
 
 
 @st.cache_data(max_entries=64, ttl=900, show_spinner=False)
-def _card(url: str, version: str, key: str, start: dt.date, end: dt.date, filters: tuple, options: tuple):
+def _card(url: str, version: str, key: str, start: dt.date, end: dt.date, filters: tuple, options: tuple, lang: str):
+    # lang: the card holds option texts in the viewer's language, so it is part of the shared cache key
     return method.method_card(common.engine(), key, metrics.Period(start, end), dict(filters), _opts(options))
 
 
@@ -84,9 +85,9 @@ def rows_for_display(df: pd.DataFrame) -> pd.DataFrame:
 
 def draw_card(card, key: str, label: str) -> None:
     st.subheader(t("explain.definition"))
-    st.write(card.definition)
+    st.write(t(card.definition))
     if card.reading:
-        st.caption(t("explain.reading", reading=card.reading))
+        st.caption(t("explain.reading", reading=t(card.reading)))
     left, right = st.columns(2)
     with left:
         st.markdown("**" + t("explain.options") + "**")
@@ -323,7 +324,7 @@ with common.page("explain", "explain.intro") as v:
         (start, end), _ = common.period_and_compare(v)
         filters = tuple(sorted(v.filters().items()))
         card = _card(
-            common.store_url(), common.data_version(), key, start, end, filters, common._frozen(v.options())
+            common.store_url(), common.data_version(), key, start, end, filters, common._frozen(v.options()), get_locale()
         )
         draw_card(card, key, label)
         if card.available:

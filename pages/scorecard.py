@@ -195,7 +195,7 @@ def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.del
     """Draw one tile; returns the placeholder its sparkline goes into."""
     m = metrics.REGISTRY[key]
     label = common.metric_label(key, m.label)
-    help_text = t("scorecard.definition_help", description=m.description, reading=res.definition or "—")
+    help_text = t("scorecard.definition_help", description=t(m.description), reading=t(res.definition or "—"))
     with st.container(border=True, key=f"tile_{key}"):
         if res.value is None:
             unavailable(key, res, m, label, help_text)

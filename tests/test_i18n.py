@@ -9,6 +9,7 @@ import pytest
 
 from cxkpi.i18n import EN, LOCALES, get_locale, set_locale, t
 from cxkpi.view import COMPARES, CSAT_MODES, FILTER_FIELDS, FRT_STATS, GRAINS, PRESETS
+from tests.apphelpers import demo_template  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
 UI_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
@@ -51,7 +52,10 @@ def test_every_dynamic_key_has_an_english_entry():
         + [f"options.csat_mode.{m}" for m in CSAT_MODES]
         + [f"options.frt_stat.{m}" for m in FRT_STATS]
         + [f"trends.by.{g}" for g in GRAINS]
-        + [f"table.{n}" for n in ("accounts", "subscriptions", "payments", "renewals", "tickets", "responses", "costs")]
+        + [
+            f"table.{n}"
+            for n in ("accounts", "subscriptions", "payments", "renewals", "tickets", "responses", "costs")
+        ]
         + [f"band.{b}" for b in ("excellent", "good", "poor")]
     )
     missing = [k for k in dynamic if k not in EN]
@@ -76,3 +80,26 @@ def test_unknown_key_shows_itself_and_unknown_locale_falls_back_to_english():
     finally:
         set_locale(before)
     assert set(LOCALES) >= {"en", "zh_Hans", "zh_Hant", "it"}
+
+
+def test_cli_lang_translates_the_table_and_keeps_json_keys_english(demo_template, tmp_path, capsys):  # noqa: F811
+    import json
+    import shutil
+
+    from cxkpi.cli import main
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(demo_template, db)
+    args = ["scorecard", "--from", "2026-09-01", "--to", "2026-09-30", "--db", f"duckdb:///{db}"]
+    try:
+        assert main([*args, "--lang", "zh_Hans"]) == 0
+        table = capsys.readouterr().out
+        assert table.splitlines()[0] == "记分卡 2026-09-01 – 2026-09-30"  # "记分卡 {period}"
+        assert "客户流失率" in table and "置信区间" in table
+        assert main([*args, "--lang", "zh_Hans", "--format", "json"]) == 0
+        out = json.loads(capsys.readouterr().out)
+        assert "churn_rate" in out["metrics"] and out["metrics"]["csat"]["unit"] == "%"
+        assert main(args) == 0  # no --lang: English, as before
+        assert capsys.readouterr().out.splitlines()[0] == "Scorecard 2026-09-01 – 2026-09-30"
+    finally:
+        set_locale("en")

@@ -38,7 +38,7 @@ KEPT = {
     "p",
 }
 # Words Italian CS teams use as they are.
-SAME_IN_ITALIAN = {"Scorecard", "Top-2-box", "File", "Report", "Password", "no"}
+SAME_IN_ITALIAN = {"Scorecard", "Top-2-box", "top-2-box", "File", "Report", "Password", "no", "h", "min"}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 

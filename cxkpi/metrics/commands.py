@@ -11,6 +11,7 @@ import math
 import sys
 from typing import Any
 
+from cxkpi.i18n import get_locale, t
 from cxkpi.metrics.base import Options
 from cxkpi.metrics.engine import explain, scorecard, trend
 from cxkpi.metrics.registry import REGISTRY
@@ -68,7 +69,7 @@ def fmt_value(r: MetricResult, value: float | None = None) -> str:
     """Rounded for display (the JSON keeps values unrounded)."""
     v = r.value if value is None else value
     if v is None:
-        return "not available"
+        return t("cli.not_available")
     unit = r.unit
     if unit == "%":
         return f"{v:.1f} %"
@@ -83,23 +84,28 @@ def fmt_value(r: MetricResult, value: float | None = None) -> str:
     return f"{v:,.2f} {unit}"
 
 
+def _label(r: Any) -> str:
+    """The metric's name for people: the registry's label in English, the catalog's in another language."""
+    return r.label if get_locale() == "en" else t(f"metric.{r.key}")
+
+
 def _detail(r: MetricResult) -> str:
     if r.value is None:
         return r.reason or ""
     bits = []
     if r.n is not None:
-        bits.append(f"n={r.n}" + (" (small sample)" if r.small_sample else ""))
+        bits.append(f"n={r.n}" + (t("cli.small_sample") if r.small_sample else ""))
     if r.ci_low is not None and r.ci_high is not None:
-        bits.append(f"95% CI {r.ci_low:.1f} to {r.ci_high:.1f}")
+        bits.append(t("cli.interval", low=f"{r.ci_low:.1f}", high=f"{r.ci_high:.1f}"))
     if r.key == "ticket_reopens":
-        bits.append(f"rate {r.extra['rate']:.1f} %, {r.extra['events']} reopen events")
+        bits.append(t("cli.reopens", rate=f"{r.extra['rate']:.1f}", events=r.extra["events"]))
     if r.key == "mrr" and r.extra.get("per_customer") is not None:
-        bits.append(f"{r.extra['per_customer']:,.2f} {r.unit} per customer")
+        bits.append(t("cli.per_customer", amount=f"{r.extra['per_customer']:,.2f}", unit=r.unit))
     if r.key == "renewal_rate" and r.extra.get("pending"):
-        bits.append(f"{r.extra['pending']} pending")
+        bits.append(t("cli.pending", n=r.extra["pending"]))
     if r.key == "churn_rate" and r.extra.get("won_and_lost"):
-        bits.append(f"{r.extra['won_and_lost']} won and lost inside")
-    bits.append(r.definition)
+        bits.append(t("cli.won_and_lost", n=r.extra["won_and_lost"]))
+    bits.append(t(r.definition))  # the fixed readings are in the catalogs
     return "; ".join(bits)
 
 
@@ -142,9 +148,9 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
             for k, r in results.items()
         ])  # fmt: skip
     else:
-        title = f"Scorecard {period}" + ("  (" + ", ".join(f"{k}={v}" for k, v in filters.as_dict().items()) + ")" if filters.as_dict() else "")
+        title = t("cli.scorecard_title", period=period) + ("  (" + ", ".join(f"{k}={v}" for k, v in filters.as_dict().items()) + ")" if filters.as_dict() else "")
         print(title)
-        print(_table([(r.label, fmt_value(r), _detail(r)) for r in results.values()]))
+        print(_table([(_label(r), fmt_value(r), _detail(r)) for r in results.values()]))
     return 0
 
 
@@ -177,7 +183,8 @@ def cmd_trend(args: argparse.Namespace) -> int:
               p.result.reason] for p in points],  # fmt: skip
         )
     else:
-        print(f"{REGISTRY[args.metric].label} by {args.by}")
+        label = _label(REGISTRY[args.metric])
+        print(t("cli.trend_title", metric=label, by=t(f"trends.by.{args.by}").lower()))
         print(_table([(f"{p.start} – {p.end}", fmt_value(p.result), _detail(p.result)) for p in points]))
     return 0
 
