@@ -53,12 +53,20 @@ def metrics_by_label(at) -> dict[str, str]:
 #   Oct 2024 – Mar 2025 holds 3 customers at the start of Jan, Feb and Mar (none before) = 9 customer-months
 #   with 1 churned → 1/9 a month → 9 months
 SMALL_MARCH = {"period": "custom", "from": "2025-03-01", "to": "2025-03-31"}
+# five of the ten answers carry a comment; three mention "slow", two were scored 1–2 (C5: 1 of 1–5, N5: 2 of 0–10)
+SMALL_COMMENTS = {
+    "C1": "Quick and friendly",
+    "C4": "Slow reply, but solved",
+    "C5": "Too slow, the issue came back",
+    "N1": "Great support team",
+    "N5": "Slow support and a buggy release",
+}
 
 
 def small_rows() -> list:
     from tests.metric_fixtures import account, renewal, response, sub, ticket
 
-    return [
+    rows = [
         account("A1", name="Alder Bakery", segment="SMB", created="2025-01-01"),
         account("A2", name="Birch Logistics", segment="Enterprise", created="2025-01-01"),
         account("A3", name="Cedar Dental", segment="SMB", created="2025-01-01"),
@@ -81,6 +89,10 @@ def small_rows() -> list:
         *[response(f"N{i + 1}", "nps", s, (0, 10), f"2025-03-{10 + i:02d} 11:00", account_id="A2")
           for i, s in enumerate([10, 10, 9, 7, 2])],
     ]  # fmt: skip
+    for table, row in rows:
+        if table == "responses":  # every row names the column: one executemany needs the same keys
+            row["comment"] = SMALL_COMMENTS.get(row["response_id"])
+    return rows
 
 
 @pytest.fixture

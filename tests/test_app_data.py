@@ -153,14 +153,9 @@ def test_a_load_is_removed_from_the_history(bare_store):  # noqa: F811
     assert list(history["Status"]) == ["removed"]
 
 
-def test_the_quality_report_shows_when_the_module_exists(app):  # noqa: F811
-    import importlib.util
-
+def test_the_quality_report_shows(app):  # noqa: F811
     at = _open(app())
-    if importlib.util.find_spec("cxkpi.quality") is None:
-        assert "Data quality" not in texts(at)
-    else:
-        assert "Data quality" in [s.value for s in at.subheader]
+    assert "Data quality" in [s.value for s in at.subheader]
 
 
 def test_an_xlsx_workbook_is_previewed_like_its_csv(bare_store, tmp_path):  # noqa: F811

@@ -30,34 +30,37 @@ def test_voice_page_shows_kpis_charts_comments_and_reasons(app, demo_store):  # 
     assert [t.value for t in at.title] == ["Voice of customer"]
     csat = _lib(demo_store, compute, "csat", Period(*last_month()))
     assert metrics_by_label(at)["CSAT"] == fmt.percent(csat.value)
-    # NPS composition, CSAT and CES distributions, churn reasons (accounts and subscriptions)
-    assert len(at.get("plotly_chart")) >= 3
+    # NPS composition, CSAT and CES distributions, churn reasons (accounts) and cancellation reasons (billing)
+    assert len(at.get("plotly_chart")) == 5
     comments = at.dataframe[0].value
     expected = _lib(demo_store, voice.comments, Period(*last_month()))
     assert len(comments) == len(expected) > 0
     assert list(comments["Comment"]) == list(expected["comment"])  # the text as stored, not rendered
 
 
-def test_comment_search_and_score_filter(app, demo_store):  # noqa: F811
-    at = _open(app())
-    p = Period(*last_month())
-    word = "slow"
-    at.text_input(key="voice_search").set_value(word).run()
+def test_comment_search_and_score_filter(small_store):  # noqa: F811
+    """tests/pagehelpers.SMALL_COMMENTS: five comments in March 2025."""
+    at = _open(new_app(**SMALL_MARCH))
+    assert len(at.dataframe[0].value) == 5
+    at.text_input(key="voice_search").set_value("slow").run()
     no_exception(at)
-    hits = _lib(demo_store, voice.comments, p, search=word)
-    if hits.empty:
-        assert "No comments match" in texts(at)
-    else:
-        shown = at.dataframe[0].value
-        assert len(shown) == len(hits) and all(word in c.lower() for c in shown["Comment"])
+    # "Slow reply…" (C4), "Too slow…" (C5), "Slow support…" (N5): case-insensitive
+    assert sorted(at.dataframe[0].value["Comment"]) == [
+        "Slow reply, but solved",
+        "Slow support and a buggy release",
+        "Too slow, the issue came back",
+    ]
+    at.text_input(key="voice_search").set_value("no such words").run()
+    assert "No comments match" in texts(at)
     at.text_input(key="voice_search").set_value("").run()
     at.slider(key="voice_score").set_value((1, 2)).run()
     no_exception(at)
-    low = _lib(demo_store, voice.comments, p, score_min=1, score_max=2)
-    shown = at.dataframe[0].value if not low.empty else None
-    if shown is not None:
-        assert len(shown) == len(low)
-        assert all(s.split(" / ")[0] in {"1", "2"} for s in shown["Score"])
+    # scores as answered, 1 to 2 inclusive: C5 (1 of 1–5) and N5 (2 of 0–10)
+    shown = at.dataframe[0].value
+    assert sorted(zip(shown["Score"], shown["Comment"], strict=True)) == [
+        ("1 / 5", "Too slow, the issue came back"),
+        ("2 / 10", "Slow support and a buggy release"),
+    ]
 
 
 def test_markup_in_a_comment_stays_plain_text(app, demo_store):  # noqa: F811
