@@ -152,3 +152,31 @@ def churn_reasons(
     df["_none"] = df["reason"] == NO_REASON
     df = df.sort_values(["source", "_none", "count", "reason"], ascending=[True, True, False, True], ignore_index=True)
     return df.drop(columns="_none")
+
+
+# A monthly NPS bar from fewer answers than this is faded and labelled with its n (metrics.md flags n < 30).
+SMALL_N = 30
+
+
+def mixed_scales(dist: pd.DataFrame) -> bool:
+    """True when the surveys of a distribution use different scales (a Good/Bad 0–1 rating beside 1–5
+    answers): their scores cannot share one axis."""
+    if dist.empty:
+        return False
+    return len(dist[["scale_min", "scale_max"]].drop_duplicates()) > 1
+
+
+def positive_by_survey(dist: pd.DataFrame) -> pd.DataFrame:
+    """Per survey: its scale, responses, positive responses and their share (%), from score_distribution.
+
+    The one reading every scale shares, so surveys on 0–1, 1–5 and 1–7 can stand side by side.
+    """
+    cols = ["survey", "scale_min", "scale_max", "responses", "positive", "share_positive"]
+    if dist.empty:
+        return pd.DataFrame(columns=cols)
+    g = dist.assign(pos=dist["responses"].where(dist["positive"], 0)).groupby(
+        ["survey", "scale_min", "scale_max"], as_index=False, sort=False
+    )
+    out = g.agg(responses=("responses", "sum"), positive=("pos", "sum"))
+    out["share_positive"] = (out["positive"] / out["responses"] * 100).astype("float64")
+    return out[cols]

@@ -574,6 +574,11 @@ def st_delta(text: str | None) -> str | None:
     return None if text is None or text == fmt.DASH else text.replace("\u2212", "-", 1)
 
 
+def delta_arrow(text: str | None) -> str:
+    """st.metric's arrow for a formatted change: none for one that rounds to ±0 (it drew an up arrow)."""
+    return "off" if text and text.startswith("±") else "auto"
+
+
 def titled(fig, title: str, legend_rows: int = 0):
     """Title wrapped to phone width (plotly does not wrap), legend rows kept clear of it, above the plot."""
     words, lines, cur = title.split(), [], ""

@@ -13,7 +13,8 @@ import streamlit as st
 from cxkpi import formatting as fmt
 from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
-    )
+    report_rows,
+)
 from cxkpi.i18n import t
 from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
 from pages import common
@@ -58,22 +59,26 @@ def _renewals(url: str, version: str, period, filters, options: dict) -> pd.Data
 
 
 def _kpi(col, res, previous, currency: str) -> None:
+    col = col.container(border=True)  # captions inside the card, not floating under it
     if res.value is None:
-        col.metric(res.label, t("scorecard.not_available"), border=True)
+        col.metric(res.label, t("scorecard.not_available"))
         col.caption(res.reason or "")
         return
     delta = None
     if previous is not None and previous.value is not None:
         delta = common.st_delta(fmt.delta(res.value - previous.value, res.unit, currency))
     lower_better = res.key in ("churn_rate", "crc")
-    col.metric(res.label, fmt.value(res.value, res.unit, currency), delta,
-               delta_color="inverse" if lower_better else "normal", help=res.definition, border=True)  # fmt: skip
+    col.metric(res.label, fmt.value(res.value, res.unit, currency), delta, delta_arrow=common.delta_arrow(delta),
+               delta_color="inverse" if lower_better else "normal", help=res.definition)  # fmt: skip
     extra = res.extra
     if res.key == "mrr" and res.n:
         col.caption(t("revenue.per_customer", arpa=fmt.money(res.value / res.n, currency), n=fmt.count(res.n)))
     elif res.key == "clv" and extra.get("lifespan_months") is not None:
         col.caption(t("revenue.clv_caption", arpa=fmt.money(extra.get("arpa"), currency),
                       months=fmt.number(extra["lifespan_months"], 1)))  # fmt: skip
+    if res.key == "clv" and report_rows.margin_assumed(res):
+        col.caption(t("tile.margin_assumed"))
+        common.page_link("pages/settings.py", col, label=t("tile.set_margin"), icon=":material/tune:")
     elif res.key == "churn_rate":
         col.caption(t("revenue.churn_caption", lost=fmt.count(extra.get("churned")), n=fmt.count(res.n)))
     elif res.key == "crc":

@@ -66,10 +66,11 @@ def _duration(hours: float | None) -> str:
     return fmt.minutes(hours * 60) if hours < 1 else fmt.hours(hours)
 
 
-def _kpi(col, res, previous, label: str) -> None:
+def _kpi(col, res, previous, label: str, compare: str | None = None) -> None:
     """One tile: the value in its unit, the change against the comparison period, or why it is missing."""
+    col = col.container(border=True)  # captions inside the card, not floating under it
     if res.value is None:
-        col.metric(label, t("scorecard.not_available"), border=True)
+        col.metric(label, t("scorecard.not_available"))
         col.caption(res.reason or "")
         return
     delta = None
@@ -85,7 +86,8 @@ def _kpi(col, res, previous, label: str) -> None:
         value = fmt.value(res.value, res.unit)
         help_ = f"{res.label}: {res.definition} · n = {fmt.count(res.n)}"
     higher_better = res.key == "fcr"
-    col.metric(label, value, delta, delta_color="normal" if higher_better else "inverse", help=help_, border=True)
+    col.metric(label, value, delta, delta_color="normal" if higher_better else "inverse", help=help_,
+               delta_arrow=common.delta_arrow(delta), delta_description=compare if delta else None)  # fmt: skip
     if res.key == "ticket_reopens":
         col.caption(t("support.reopen_rate_caption", rate=fmt.percent(res.extra.get("rate"))))
 
@@ -166,10 +168,9 @@ with common.page("support", "page.support.intro") as v:
             "ticket_reopens": t("support.kpi_reopens"),
         }
         cols = st.columns(4)
+        compare = t("compare.vs", period=fmt.period(*cmp_period)) if cmp_period else None
         for col, key in zip(cols, KPIS, strict=True):
-            _kpi(col, res[key], prev.get(key), labels[key])
-        if cmp_period:
-            st.caption(t("compare.vs", period=fmt.period(*cmp_period)))
+            _kpi(col, res[key], prev.get(key), labels[key], compare)
 
         # --- first response time by channel
         st.subheader(t("support.frt_heading"))

@@ -18,6 +18,7 @@ from cxkpi.i18n import t
 from cxkpi.method import safe_frame
 from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
 from cxkpi.safety import plotly_text, plotly_texts
+from cxkpi.voice import mixed_scales
 from pages import common
 
 TREND_MONTHS = 12
@@ -63,20 +64,28 @@ def _comments(period, filters, options: dict, **kw) -> pd.DataFrame:
     return voice.comments(common.engine(), period, filters, options=options, **kw)
 
 
-def _kpi(col, res, previous) -> None:
+def _kpi(col, res, previous, compare: str | None) -> None:
+    # n and the comparison inside the card: under it they read as belonging to the next section
+    card = col.container(border=True)
     if res.value is None:
-        col.metric(res.label, t("scorecard.not_available"), border=True)
-        col.caption(res.reason or "")
+        card.metric(res.label, t("scorecard.not_available"))
+        card.caption(res.reason or "")
         return
     delta = None
     if previous is not None and previous.value is not None:
         delta = common.st_delta(fmt.delta(res.value - previous.value, res.unit))
-    col.metric(res.label, fmt.value(res.value, res.unit), delta, help=f"{res.definition}", border=True)
-    col.caption(t("voice.n", n=fmt.count(res.n)))
+    card.metric(res.label, fmt.value(res.value, res.unit), delta, help=f"{res.definition}",
+                delta_arrow=common.delta_arrow(delta), delta_description=compare if delta else None)  # fmt: skip
+    card.caption(t("voice.n", n=fmt.count(res.n)))
 
 
 def _nps_fig(points: list) -> go.Figure:
+    from cxkpi.voice import SMALL_N
+
     months = [fmt.month(p.start) for p in points]
+    totals = [p.result.n or 0 if p.result.value is not None else 0 for p in points]
+    # a month from a handful of answers is faded: its split can swing 30 points on one answer
+    opacity = [0.35 if 0 < n < SMALL_N else 1.0 for n in totals]
     fig = go.Figure()
     for group, color in NPS_GROUPS:
         ys, ns = [], []
@@ -86,9 +95,15 @@ def _nps_fig(points: list) -> go.Figure:
             ys.append(100.0 * r.extra[group] / r.n if ok else None)
             ns.append(r.extra[group] if ok else 0)
         fig.add_trace(go.Bar(
-            name=t(f"voice.{group}"), x=months, y=ys, marker_color=color, customdata=ns,
+            name=t(f"voice.{group}"), x=months, y=ys, marker_color=color, marker_opacity=opacity, customdata=ns,
             hovertemplate="%{x}: %{y:.1f} % (%{customdata})<extra>" + t(f"voice.{group}") + "</extra>",
         ))  # fmt: skip
+    # each month's n above its bar
+    fig.add_trace(go.Scatter(
+        x=months, y=[102 if n else None for n in totals], mode="text", showlegend=False, hoverinfo="skip",
+        text=[f"n={fmt.count(n)}" if n else "" for n in totals], textfont=dict(size=10, color="#5F6B7A"),
+        textposition="top center", cliponaxis=False,
+    ))  # fmt: skip
     nps = [p.result.value for p in points]
     fig.add_trace(go.Scatter(
         name=t("voice.nps_line"), x=months, y=nps, yaxis="y2", mode="lines+markers",
@@ -97,7 +112,7 @@ def _nps_fig(points: list) -> go.Figure:
     ))  # fmt: skip
     fig.update_layout(
         barmode="stack", height=440,
-        yaxis=dict(title=t("voice.axis_share"), range=[0, 100], ticksuffix=" %"),
+        yaxis=dict(title=t("voice.axis_share"), range=[0, 112], ticksuffix=" %", tickvals=[0, 25, 50, 75, 100]),
         yaxis2=dict(title=t("voice.axis_nps"), overlaying="y", side="right", range=[-100, 100], showgrid=False),
     )  # fmt: skip
     return common.titled(fig, t("voice.nps_title"), legend_rows=3)
@@ -125,6 +140,22 @@ def _dist_fig(dist: pd.DataFrame, kind: str, title: str) -> go.Figure:
     return common.titled(fig, title, legend_rows=1)
 
 
+def _positive_fig(dist: pd.DataFrame, kind: str, title: str) -> go.Figure:
+    """One bar per survey: its share of positive answers, the reading a Good/Bad and a 1–5 survey share."""
+    from cxkpi.voice import positive_by_survey
+
+    per = positive_by_survey(dist)
+    names = [f"{plotly_text(r.survey)} ({fmt.number(r.scale_min, 0)}–{fmt.number(r.scale_max, 0)})" for r in per.itertuples()]
+    fig = go.Figure(go.Bar(
+        x=names, y=per["share_positive"].tolist(), marker_color=metric_color(kind), customdata=per["responses"].tolist(),
+        text=[f"{fmt.percent(v, 0)} · n={fmt.count(n)}" for v, n in zip(per["share_positive"], per["responses"], strict=True)],
+        textposition="auto", hovertemplate="%{x}: %{y:.1f} % (n = %{customdata})<extra></extra>",
+    ))  # fmt: skip
+    fig.update_layout(height=360, yaxis=dict(title=t("voice.positive_axis"), range=[0, 100], ticksuffix=" %"),
+                      xaxis=dict(automargin=True), showlegend=False)  # fmt: skip
+    return common.titled(fig, title)
+
+
 def _reasons_fig(part: pd.DataFrame, title: str, color: str) -> go.Figure:
     part = part.sort_values("count")
     fig = go.Figure(go.Bar(
@@ -132,10 +163,13 @@ def _reasons_fig(part: pd.DataFrame, title: str, color: str) -> go.Figure:
         text=[f"{fmt.count(c)} · {fmt.percent(s, 0)}" for c, s in zip(part["count"], part["share"], strict=True)],
         textposition="auto", hovertemplate="%{y}: %{x}<extra></extra>",
     ))  # fmt: skip
-    fig.update_layout(height=max(240, 80 + 34 * len(part)),
-                      xaxis=dict(title=t("voice.axis_customers"), rangemode="tozero", tickformat="d",
-                                 dtick=max(1, -(-int(part["count"].max()) // 5))),
-                      yaxis=dict(automargin=True))
+    top = int(part["count"].max())
+    # One or two reasons: thin bars and room to the right, so a lone bar does not fill the chart edge to edge
+    fig.update_traces(width=0.5 if len(part) <= 2 else None)
+    fig.update_layout(height=max(200, 110 + 40 * len(part)),
+                      xaxis=dict(title=t("voice.axis_customers"), range=[0, top * 1.4 + 0.5], tickformat="d",
+                                 dtick=max(1, -(-top // 5))),
+                      yaxis=dict(automargin=True))  # fmt: skip
     return common.titled(fig, title)
 
 
@@ -159,8 +193,9 @@ with common.page("voice", "page.voice.intro") as v:
     else:
         res = common.cached_scorecard(url, version, period, filters, options, KPIS)
         prev = common.cached_scorecard(url, version, metrics.Period(*cmp_period), filters, options, KPIS) if cmp_period else {}
+        compare = t("compare.vs", period=fmt.period(*cmp_period)) if cmp_period else None
         for col, key in zip(st.columns(3), KPIS, strict=True):
-            _kpi(col, res[key], prev.get(key))
+            _kpi(col, res[key], prev.get(key), compare)
 
         # --- NPS composition over time
         st.subheader(t("voice.nps_heading"))
@@ -169,8 +204,10 @@ with common.page("voice", "page.voice.intro") as v:
         if all(p.result.value is None for p in points):
             st.info(res["nps"].reason or t("voice.no_nps"), icon=":material/campaign:")
         else:
+            from cxkpi.voice import SMALL_N
+
             st.plotly_chart(_nps_fig(points), width="stretch", config=PLOT)
-            st.caption(t("voice.nps_note", range=fmt.period(t_start, end)))
+            st.caption(t("voice.nps_note", range=fmt.period(t_start, end)) + " " + t("voice.small_n", threshold=SMALL_N))
 
         # --- CSAT and CES distributions per survey
         st.subheader(t("voice.dist_heading"))
@@ -180,6 +217,9 @@ with common.page("voice", "page.voice.intro") as v:
             with col:
                 if dist.empty:
                     st.info(res[kind].reason or t("voice.no_responses", kind=kind.upper()), icon=":material/poll:")
+                elif mixed_scales(dist):
+                    st.plotly_chart(_positive_fig(dist, kind, t("voice.positive_title")), width="stretch", config=PLOT)
+                    st.caption(t("voice.positive_note"))
                 else:
                     st.plotly_chart(_dist_fig(dist, kind, t(f"voice.dist_title_{kind}")), width="stretch", config=PLOT)
         st.caption(t("voice.dist_note"))
