@@ -67,6 +67,14 @@ def test_cap_applied_and_not_applied(billing: sa.Engine) -> None:
     assert capped.extra["lifespan_uncapped_months"] == pytest.approx(31 / 3)
     no_cap = compute(billing, "clv", MARCH, options={"clv.lifespan_cap": 0})
     assert no_cap.value == pytest.approx(free.value) and no_cap.extra["lifespan_cap"] is None
+    for off in (
+        None,
+        "none",
+        "",
+    ):  # the option's other spellings of "no cap" (--option clv.lifespan_cap=none)
+        assert compute(billing, "clv", MARCH, options={"clv.lifespan_cap": off}).value == pytest.approx(
+            free.value
+        )
 
 
 def test_default_cap_of_sixty_months(engine: sa.Engine) -> None:

@@ -31,8 +31,13 @@ class OptionSpec:
     choices: tuple[Any, ...] | None = None
     kind: type = str  # str, bool, float, dict, list
     check: Callable[[Any], str | None] | None = None  # returns an error message for a bad value
+    nullable: bool = False  # None (or "", "none" on the command line) is a value: e.g. no lifespan cap
 
     def parse(self, name: str, value: Any) -> Any:
+        if self.nullable and (
+            value is None or (isinstance(value, str) and value.strip().lower() in {"", "none"})
+        ):
+            return None
         if isinstance(value, str) and self.kind is not str:
             text = value.strip()
             if self.kind is bool:

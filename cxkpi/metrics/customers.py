@@ -674,7 +674,11 @@ CLV = Metric(
             check=check_percent,
         ),  # fmt: skip
         "lifespan_cap": OptionSpec(
-            60.0, "longest average lifespan in months (0 or empty: no cap)", kind=float, check=_check_cap
+            60.0,
+            "longest average lifespan in months (0 or none: no cap)",
+            kind=float,
+            check=_check_cap,
+            nullable=True,
         ),
     },
 )
