@@ -47,7 +47,8 @@ def scale_rows(current: dict, surveys: list[str]) -> pd.DataFrame:
         elif isinstance(o, list | tuple) and len(o) == 2:
             lo, hi = o
         rows.append({"survey": name, "min": lo, "max": hi, "reversed": rev})
-    return pd.DataFrame(rows, columns=["survey", "min", "max", "reversed"])
+    # float columns: a blank scale is NaN, which the editor leaves empty (an object column showed "None")
+    return pd.DataFrame(rows, columns=["survey", "min", "max", "reversed"]).astype({"min": "float64", "max": "float64"})
 
 
 def scales_from(df: pd.DataFrame) -> dict:

@@ -219,3 +219,15 @@ def test_explain_clv_card_names_window_churned_count_and_assumed_margin(app, edi
     assert "29 customers churned in the window" in shown
     assert "margin not set — 100 % assumed: set the gross margin in Settings" in shown
     assert "Set the gross margin in Settings" in links(at)
+
+
+def test_settings_scale_cells_without_an_override_are_empty_not_none(app, editor) -> None:  # noqa: F811
+    at = new_app(**OCT)
+    at.user = EDITOR  # type: ignore[assignment]
+    at.switch_page("pages/settings.py").run()
+    no_exception(at)
+    scales = at.get("data_editor")[0].value
+    # the demo's five surveys, none overridden: numeric columns with blanks (NaN), which the editor shows empty
+    assert len(scales) == 5
+    assert str(scales["min"].dtype) == "float64" and str(scales["max"].dtype) == "float64"
+    assert scales["min"].isna().all() and scales["max"].isna().all()
