@@ -96,3 +96,13 @@ def test_latest_is_never_a_change_or_goal_progress(quarterly: sa.Engine) -> None
     gp = goal_progress(quarterly, goal, OCT, lambda e, k, p: compute(e, k, p))
     assert gp.baseline == pytest.approx(40.0) and gp.current is None and gp.progress is None
     assert gp.reason.startswith("current value not available: No NPS answers in Oct 2026")
+
+
+def test_answers_without_a_usable_scale_ask_for_the_scale_not_an_export(engine: sa.Engine) -> None:
+    load(engine, *responses_many("x", "csat", [5, 4], None, "2026-09-03", survey="Legacy"))  # no scale stored
+    r = compute(engine, "csat", OCT)
+    assert r.latest is None and "Load" not in r.reason
+    assert r.reason == (
+        "No CSAT answers in Oct 2026; the workspace's CSAT answers have no usable scale (set it with the "
+        "survey.scales option)"
+    )

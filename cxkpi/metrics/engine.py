@@ -224,8 +224,14 @@ def _add_latest(conn: sa.Connection, ctx: Ctx, results: dict[str, MetricResult])
         if not unfiltered:  # the workspace has no such answers at all: the reason names the export to load
             continue
         shown = ", ".join(f"{k}={v}" for k, v in ctx.filters.as_dict().items())
-        if not count:  # answers exist, none under these filters
+        if not count and shown:  # answers exist, none under these filters
             res.reason = f"No {res.label} answers match the filters ({shown})"
+            continue
+        if not count:  # answers exist, none on a scale cxkpi can read
+            res.reason = (
+                f"No {res.label} answers in {_period_label(ctx.period)}; the workspace's {res.label} answers have "
+                "no usable scale (set it with the survey.scales option)"
+            )
             continue
         where = f" matching the filters ({shown})" if shown else ""
         res.reason = f"No {res.label} answers in {_period_label(ctx.period)}{where}"
