@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from cxkpi.access import guarded
 from cxkpi.ingest import load as _load
 from cxkpi.ingest.detect import detect, near_misses
+from cxkpi.ingest.locate import locate
 from cxkpi.ingest.mapping import (
     Mapped,
     Suggestion,
@@ -35,7 +36,7 @@ from cxkpi.ingest.mapping import (
 )
 from cxkpi.ingest.problems import Problem, Problems, Question, printable
 from cxkpi.ingest.read import RawTable, ReadError, read_table
-from cxkpi.ingest.recognize import Proposal, recognize
+from cxkpi.ingest.recognize import Decision, Proposal, recognize
 from cxkpi.ingest.validate import validate
 from cxkpi.sources import all_sources, get_source
 from cxkpi.sources.base import Field, Source, norm
@@ -234,6 +235,7 @@ def preview(
     except Exception as e:  # a reader bug must still end in a message naming the file, not a traceback
         problems.add("error", f"{printable(file_name)} could not be read ({type(e).__name__}: {printable(str(e)[:300])}).")
         return empty
+    raw, located = locate(raw)
     empty.row_count = len(raw.rows)
     empty.read_info = {"encoding": raw.encoding, "delimiter": raw.delimiter, "sheet": raw.sheet,
                        "sheets": raw.sheets, "footer_dropped": raw.footer_dropped,
@@ -241,6 +243,7 @@ def preview(
                        "header": list(raw.header)}
     for w in raw.warnings:
         problems.add("warning", w)
+    empty.read_info["located"] = located
     spec = dict(mapping or {})
     src: Source | None = None
     try:
@@ -264,6 +267,8 @@ def preview(
     given = dict(answers or {})
     if src is None:
         prop = recognize(raw)
+        for note in located:
+            prop.decisions.append(Decision("file layout", None, "note", 1.0, note))
         near = near_misses(raw)
         if near and near[0].source.table == prop.table:
             prop.looks_like = near[0].source.label

@@ -682,7 +682,7 @@ def source_from_spec(spec: dict[str, Any], name: str = "mapping") -> Source:
         unit = (opts.get("units") or {}).get(canon)
         if unit is None and canon in ("first_reply_minutes", "handle_minutes"):
             unit = V.unit_from_header(names[0]) or "minutes"
-        columns[canon] = Field(names=names, values=vals, other="keep" if vals else None, unit=unit,
+        columns[canon] = Field(names=names, values=vals, other="keep" if vals is not None else None, unit=unit,
                                channel=canon == "channel" and not vals, lower=canon in ("status", "channel"))
     for canon, value in (spec.get("constants") or {}).items():
         columns[canon] = Field(const=value)

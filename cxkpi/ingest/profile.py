@@ -28,6 +28,7 @@ _NUMLIKE = re.compile(
     r"^\(?\s*[-+]?\s*(?:[A-Za-z]{3}\s?|[$€£¥₹]\s?)?[-+]?\d{1,3}(?:[\d\s.,'’\u00a0\u202f]*\d)?"
     r"(?:[eE][-+]?\d+)?\s*(?:%|[A-Za-z]{3}|[$€£¥₹])?\s*\)?$|^[-+]?\d+(?:[.,]\d+)?$"
 )
+_DATELIKE = re.compile(r"^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})(?:\D|$)")
 _CURRENCY = re.compile(r"^[A-Za-z]{3}$")
 _CODES = {
     "usd",
@@ -145,6 +146,11 @@ def profile_column(header: str, index: int, cells: list[str]) -> Profile:
     if share(uniq.str.match(_CURRENCY) & uniq.str.lower().isin(_CODES)) >= 0.9:
         p.kind = "currency"
         return p
+    if share(uniq.str.match(_DATELIKE)) >= 0.9:  # '01.03.2025' is a date, not the number 1,032,025
+        res = V.parse_datetimes(s.head(SAMPLE).reset_index(drop=True))
+        if len(res.bad_positions) <= len(s.head(SAMPLE)) // 20:
+            p.kind, p.form = "datetime", res.format or "dates"
+            return p
     if share(uniq.str.match(_NUMLIKE)) >= 0.95:
         nums, _ = V.parse_numbers(uniq)
         v = pd.to_numeric(nums, errors="coerce").dropna()

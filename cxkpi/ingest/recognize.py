@@ -455,6 +455,8 @@ def _survey_questions(raw: RawTable, profiles: list[Profile]) -> list[_Question]
             if (p.high or 0) > 7
             else "csat"
         )
+        if kind is None and suggested == "nps" and not p.ladder_scale and not m:
+            scale, scale_why = (0.0, 10.0), "NPS is 0–10"
         ev = f"question text says {why}; {p.describe()}"
         found.append(_Question(p.header, kind, suggested, scale, sure, ev, scale_why))
     return found
@@ -556,7 +558,9 @@ def _proposal(
                 )
             )
     if "channel" in prop.columns:
-        prop.values["channel"] = _value_table(by_header[prop.columns["channel"]], "channels", keep_unknown=True)
+        found = _value_table(by_header[prop.columns["channel"]], "channels", keep_unknown=True)
+        if found:
+            prop.values["channel"] = found
     if table == "responses":
         _survey(prop, questions)
     elif table in ("subscriptions", "payments", "renewals", "costs"):

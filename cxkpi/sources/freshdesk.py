@@ -11,6 +11,12 @@ from cxkpi.sources.base import F, Source, register
 # "Extremely …", 5-point "Very …", 3-point only Happy/Neutral/Unhappy; the classic survey Awesome/Just
 # Okay/Not Good).
 _LADDERS = [
+    # The newer survey's labels ("Slightly dissatisfied" …).
+    ({"slightly satisfied", "slightly dissatisfied"},
+     {"very satisfied": 7, "satisfied": 6, "slightly satisfied": 5, "neutral": 4, "slightly dissatisfied": 3,
+      "dissatisfied": 2, "very dissatisfied": 1}, (1, 7)),
+    ({"very satisfied", "very dissatisfied", "satisfied", "dissatisfied"},
+     {"very satisfied": 5, "satisfied": 4, "neutral": 3, "dissatisfied": 2, "very dissatisfied": 1}, (1, 5)),
     ({"extremely happy", "extremely unhappy"},
      {"extremely happy": 7, "very happy": 6, "happy": 5, "neutral": 4, "unhappy": 3, "very unhappy": 2,
       "extremely unhappy": 1}, (1, 7)),
@@ -29,6 +35,11 @@ def _derive(fr) -> None:  # noqa: ANN001
         cur = fr.out.get("first_reply_minutes")
         fr.out["first_reply_minutes"] = computed if cur is None else cur.where(cur.notna(), computed)
         fr.origin.setdefault("first_reply_minutes", f"{fr.origin['first_reply_at']} − {fr.origin['created_at']}")
+    # 0:00:00 on a ticket no agent ever answered means "never answered", not an instant first response.
+    frm = fr.out.get("first_reply_minutes")
+    if frm is not None and "agent_replies" in fr.out:
+        never = (frm == 0) & (fr.out["agent_replies"].fillna(0) == 0)
+        fr.out["first_reply_minutes"] = frm.where(~never)
 
 
 def _csat(fr):  # noqa: ANN001, ANN202

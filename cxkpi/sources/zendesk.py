@@ -13,11 +13,35 @@ _SATISFACTION = {"good": "good", "bad": "bad", "good with comment": "good", "bad
 def _csat(fr):  # noqa: ANN001, ANN202
     # Two-way rating: Good = 1, Bad = 0 on a 0–1 scale (metrics.md counts Good as positive). The export
     # has no rating time: the ticket's solve time stands in (surveys go out when a ticket is solved).
+    h = fr.col("Satisfaction Score", "Satisfaction score")
+    if h is not None:
+        filled = fr.cells(h)[lambda c: ~c.str.casefold().isin(list(_SATISFACTION) + [""])]
+        if len(filled) and filled.str.fullmatch(r"[1-5]").all():
+            # An account with the 1–5 rating scale exports the number: CSAT answers on 1–5, not dropped.
+            return survey_from_tickets(fr, rating=h, scale=(1, 5), scores=None, survey="Zendesk satisfaction",
+                                       when=("solved_at", "created_at"),
+                                       comment=("Satisfaction Comment", "Satisfaction comment"))
     return survey_from_tickets(
         fr, rating="Satisfaction Score", scale=(0, 1),
         scores={"good": 1.0, "bad": 0.0, "good with comment": 1.0, "bad with comment": 0.0},
         survey="Zendesk satisfaction", when=("solved_at", "created_at"),
         comment=("Satisfaction Comment", "Satisfaction comment"))
+
+
+def _derive(fr) -> None:  # noqa: ANN001
+    # A Time Tracking field the admin created in minutes ('Total time spent (min)') is minutes, not seconds.
+    if "handle_minutes" not in fr.out:
+        h = fr.col("Total time spent (min)", "Total time spent (minutes)", "Total time spent (mins)")
+        if h is not None:
+            from cxkpi.sources.base import Field
+
+            fr.set("handle_minutes", fr.parse(h, sa_float(), Field(names=(h,), unit="minutes")), h)
+
+
+def sa_float():  # noqa: ANN201
+    import sqlalchemy as sa
+
+    return sa.Float()
 
 
 register(Source(
@@ -46,7 +70,9 @@ register(Source(
         "subject": F("Subject"),
         "agent": F("Assignee"),
     },
+    derive=_derive,
     extra=(("responses", _csat),),
     doc="Good/Bad answers also become csat responses (Good 1, Bad 0 on 0–1; dated by Solved at); "
-        "handle time only from the Time Tracking field `Total time spent (sec)`.",
+        "handle time only from the Time Tracking field `Total time spent (sec)` (or `(min)`, read as minutes); "
+        "a numeric 1–5 Satisfaction Score becomes csat answers on 1–5.",
 ))
