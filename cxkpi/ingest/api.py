@@ -392,6 +392,11 @@ def ingest_file(
         data, name = path_or_bytes, file_name or "upload.csv"
     else:
         path = Path(path_or_bytes)
+        from cxkpi.ingest.chunked import ingest_large  # a large UTF-8 CSV: streamed, bounded memory
+
+        rep = ingest_large(engine, path, file_name or path.name, **kw)
+        if rep is not None:
+            return rep
         data, name = path.read_bytes(), file_name or path.name
     p = preview(data, name, engine=engine, **kw)
     if p.already_loaded is not None:

@@ -41,6 +41,28 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     quality: dict[int, list] = {}  # load id -> findings right after that load, before the next file
     for name in args.files:
         path = Path(name)
+        if not spec and path.is_file():
+            # A large UTF-8 CSV streams in chunks (bounded memory); anything else returns None here.
+            from cxkpi.ingest.chunked import ingest_large
+
+            try:
+                big = ingest_large(engine, path, path.name, source=args.source, sheet=args.sheet, dayfirst=dayfirst,
+                                   accept_suggested=bool(getattr(args, "accept_suggested", False)))
+            except Exception as e:  # same promise as below: a message, and the next file still loads
+                from cxkpi.ingest.problems import Problem, printable
+
+                big = LoadReport(path.name, None, [], rejected=True)
+                big.problems = [Problem(path.name, None, None, None, f"could not be loaded, nothing was changed "
+                                        f"({type(e).__name__}: {printable(str(e)[:300])})")]
+            if big is not None:
+                reports.append(big)
+                if not big.rejected and big.load_id is not None and not big.already_loaded:
+                    quality[big.load_id] = _quality_of(engine, big.load_id)
+                if args.format != "json":
+                    _print_report(big, mapping_used=False)
+                    for f in quality.get(big.load_id, []):
+                        _out(f"  data quality ({f.severity}): {f.title}. {f.detail} Fix: {f.fix}")
+                continue
         try:
             data = path.read_bytes()
         except OSError as e:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,16 @@ from cxkpi.store.loads import next_load_id, record_load
 from cxkpi.store.schema import CANONICAL, HISTORY, NATURAL_KEYS, loads
 
 COMPARE_SKIP = ("load_id", "linked_account_id")
+
+
+class RepeatedKeys(Exception):
+    """The same key twice in one file, found when the file is loaded in chunks."""
+
+    def __init__(self, table: str, count: int, keys: list[str]) -> None:
+        super().__init__(
+            f"{count} row(s) repeat a {table} key written earlier in the same file: {', '.join(keys)}"
+        )
+        self.table, self.count, self.keys = table, count, keys
 
 
 @dataclass
@@ -112,12 +123,21 @@ def write_table(conn: sa.Connection, table: str, rows: pd.DataFrame, load_id: in
         bulk_insert(conn, stage_t, new)
         on = " AND ".join(f'o."{k}" = s."{k}"' for k in NATURAL_KEYS[table])
         same = " AND ".join(_same(dialect, c, "o", "s") for c in t.columns if c.name not in COMPARE_SKIP)
-        matched, unchanged = conn.execute(
+        matched, unchanged, again = conn.execute(
             sa.text(
-                f"SELECT count(*), coalesce(sum(CASE WHEN {same} THEN 1 ELSE 0 END), 0) "
+                f"SELECT count(*), coalesce(sum(CASE WHEN {same} THEN 1 ELSE 0 END), 0), "
+                f"coalesce(sum(CASE WHEN o.load_id = {int(load_id)} THEN 1 ELSE 0 END), 0) "
                 f'FROM "{stage}" s JOIN "{t.name}" o ON {on}'
             )
         ).one()
+        if again:  # a key this same load already wrote (an earlier chunk of one large file)
+            ids = conn.execute(
+                sa.text(
+                    f'SELECT s."{NATURAL_KEYS[table][-1]}" FROM "{stage}" s JOIN "{t.name}" o ON {on} '
+                    f"WHERE o.load_id = {int(load_id)} LIMIT 5"
+                )
+            ).scalars()
+            raise RepeatedKeys(table, int(again), [str(x) for x in ids])
         counts.added = len(new) - int(matched)
         counts.unchanged = int(unchanged)
         counts.updated = int(matched) - int(unchanged)
@@ -144,7 +164,7 @@ def write_table(conn: sa.Connection, table: str, rows: pd.DataFrame, load_id: in
 
 def load_tables(
     engine: sa.Engine,
-    tables: dict[str, pd.DataFrame],
+    tables: dict[str, pd.DataFrame] | Iterable[dict[str, pd.DataFrame]],
     *,
     system: str,
     file_name: str,
@@ -155,7 +175,12 @@ def load_tables(
     is_demo: bool = False,
 ) -> LoadResult:
     """One transaction: skip a file already loaded (same sha256, active), else write every table, record the
-    load, relink accounts. A failure rolls everything back."""
+    load, relink accounts. A failure rolls everything back.
+
+    `tables` may also be an iterable of such dicts (the chunks of one large file, read while loading): each
+    chunk is upserted as it comes, a key repeated in a later chunk raises RepeatedKeys, and any exception
+    the iterable raises rolls the whole file back."""
+    chunks = [tables] if isinstance(tables, dict) else tables
     start = time.perf_counter()
     with engine.begin() as conn:
         prev = active_load_with(conn, sha256)
@@ -163,12 +188,19 @@ def load_tables(
             return LoadResult(None, True, previous_load_id=prev, seconds=time.perf_counter() - start)
         load_id = next_load_id(conn)
         counts: dict[str, TableCounts] = {}
-        for table, df in tables.items():
-            cols = [
-                c for c in df.columns if c in CANONICAL[table].c and c not in ("load_id", "linked_account_id")
-            ]
-            rows = df[cols].assign(system=system)
-            counts[table] = write_table(conn, table, rows, load_id)
+        for chunk in chunks:
+            for table, df in chunk.items():
+                cols = [
+                    c
+                    for c in df.columns
+                    if c in CANONICAL[table].c and c not in ("load_id", "linked_account_id")
+                ]
+                rows = df[cols].assign(system=system)
+                c = write_table(conn, table, rows, load_id)
+                total_c = counts.setdefault(table, TableCounts())
+                total_c.added += c.added
+                total_c.updated += c.updated
+                total_c.unchanged += c.unchanged
         total = sum(c.rows for c in counts.values())
         meta = dict(mapping or {})
         meta["counts"] = {t: vars(c) for t, c in counts.items()}
@@ -178,7 +210,7 @@ def load_tables(
             file_name=file_name,
             sha256=sha256,
             source=source,
-            table_name="+".join(tables) or "-",
+            table_name="+".join(counts) or "-",
             rows=total,
             rows_added=sum(c.added for c in counts.values()),
             rows_updated=sum(c.updated for c in counts.values()),
@@ -188,7 +220,7 @@ def load_tables(
         )
         # Only the rows this load wrote (and, for an accounts load, rows it can newly link): a 100 k-row
         # load into a 10 M-row store must not rewrite every link.
-        relink(conn, load_id, accounts_loaded="accounts" in tables)
+        relink(conn, load_id, accounts_loaded="accounts" in counts)
     checkpoint(engine)
     return LoadResult(load_id, False, counts, time.perf_counter() - start)
 
