@@ -1,6 +1,9 @@
 """Speed, measured as ratios against baselines run in the same process on the same data.
 
-    make bench            (or: .venv/bin/python bench/run.py [--scale 10])
+    make bench            (or: .venv/bin/python bench/run.py [--rows N])
+
+The ingest goals of issue 15 (throughput vs DuckDB read_csv, peak memory, re-load, a load into a large
+store) are measured by bench/ingest.py; bench/results.md holds its last run.
 
 1. Ingest: a Zendesk-shaped CSV of N tickets through `cxkpi ingest` (sniff, detect, parse, validate,
    upsert with history) vs raw DuckDB `CREATE TABLE AS SELECT * FROM read_csv(...)` (no validation) and
@@ -36,7 +39,7 @@ from cxkpi.metrics import Period, scorecard  # noqa: E402
 from cxkpi.quality import report  # noqa: E402
 from cxkpi.store import make_engine  # noqa: E402
 
-FIXTURE = ROOT.parent / "shared" / "fixtures" / "zendesk_tickets.csv"
+FIXTURE = ROOT / "tests" / "fixtures" / "zendesk_tickets.csv"
 END = dt.date(2025, 12, 1)
 
 
