@@ -329,35 +329,40 @@ def _window_sq(ctx: Ctx) -> sa.Subquery:
     return (rows[0] if len(rows) == 1 else sa.union_all(*rows)).subquery("win")
 
 
-def _active_pairs(ctx: Ctx, win: sa.Subquery, instant: sa.ColumnElement[Any]) -> sa.Select:
-    """Distinct (month, customer) pairs: customers active at each month's `instant` (its s or e column)."""
-    if ctx.basis == "subscriptions":
-        s = subscriptions
-        k = customer_key(s)
-        on = sa.and_(s.c.started_at <= instant, sa.or_(s.c.ended_at.is_(None), s.c.ended_at > instant))
-        return (
-            sa.select(win.c.i, k.label("customer"))
-            .select_from(win.join(s, on))
-            .where(k.is_not(None), *linked_filter(ctx, s))
-            .distinct()
-        )
-    a = accounts
-    on = sa.and_(a.c.created_at <= instant, sa.or_(a.c.churned_at.is_(None), a.c.churned_at > instant))
-    return (
-        sa.select(win.c.i, a.c.account_id.label("customer"))
-        .select_from(win.join(a, on))
-        .where(*account_attr_preds(ctx))
-        .distinct()
-    )
-
-
 def _window_churn_cols(ctx: Ctx) -> list[sa.ColumnElement[Any]]:
-    """Σ customers active at each month start, and Σ of those not active at the month's end, over the window."""
+    """Σ customers active at each month start, and Σ of those not active at the month's end, over the window.
+
+    One pass: every (month, customer) whose subscriptions (or account dates) touch [s, e] is grouped once,
+    with flags "active at s" and "active at e"; churned = active at s and not at e.
+    """
     win = _window_sq(ctx)
-    at_start, at_end = _active_pairs(ctx, win, win.c.s), _active_pairs(ctx, win, win.c.e)
+    if ctx.basis == "subscriptions":
+        t, key, first, last = subscriptions, customer_key(subscriptions), "started_at", "ended_at"
+        where = [key.is_not(None), *linked_filter(ctx, subscriptions)]
+    else:
+        t, first, last = accounts, "created_at", "churned_at"
+        key, where = accounts.c.account_id, account_attr_preds(ctx)
+
+    def active(instant: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+        return sa.and_(t.c[first] <= instant, sa.or_(t.c[last].is_(None), t.c[last] > instant))
+
+    touches = sa.and_(t.c[first] <= win.c.e, sa.or_(t.c[last].is_(None), t.c[last] > win.c.s))
+    pairs = (
+        sa.select(
+            sa.func.max(sa.case((active(win.c.s), 1), else_=0)).label("at_s"),
+            sa.func.max(sa.case((active(win.c.e), 1), else_=0)).label("at_e"),
+        )
+        .select_from(win.join(t, touches))
+        .where(*where)
+        .group_by(win.c.i, key)
+        .subquery("pairs")
+    )
     return [
-        count_sq(at_start).label("window_active"),
-        count_sq(sa.except_(at_start, at_end)).label("window_churned"),
+        sa.select(sa.func.count()).where(pairs.c.at_s == 1).scalar_subquery().label("window_active"),
+        sa.select(sa.func.count())
+        .where(pairs.c.at_s == 1, pairs.c.at_e == 0)
+        .scalar_subquery()
+        .label("window_churned"),
     ]
 
 
