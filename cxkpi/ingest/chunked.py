@@ -32,7 +32,7 @@ from cxkpi.ingest.problems import Problem, printable
 from cxkpi.ingest.read import MAX_FIELD_LINES, _build, _sniff_delimiter
 from cxkpi.ingest.validate import validate
 
-CHUNK_ROWS = 100_000  # rows typed at once: ~0.5 GB of Python strings for a 40-column export
+CHUNK_ROWS = 50_000  # rows typed at once: ~0.25 GB of Python strings for a 40-column export
 MIN_BYTES = 64_000_000  # below this the whole-file path is as fast and keeps every reading exact
 MAX_PROBLEMS = 200  # problems kept across chunks (each chunk already summarizes its own)
 _NOT_TEXT = (b"PK\x03\x04", b"\x1f\x8b", b"\xd0\xcf\x11\xe0", b"\xff\xfe", b"\xfe\xff", b"%PDF")
@@ -136,14 +136,18 @@ def _ingest(engine: sa.Engine, path: Path, name: str, sha: str, **kw: Any) -> An
         header_rows = int(p.read_info.get("header_rows") or 1)
         body_at = int(p.read_info.get("first_data_line") or header_rows + 1) - 1  # records before the body
         block = first[body_at - header_rows : body_at]
+        first_len = len(first)
+        del first, buf
         m = p._mapped
         problems: list[Problem] = list(p.problems)
         skipped = [m.skipped]
         rows_read = [p.row_count]
 
         def chunks() -> Iterator[dict[str, pd.DataFrame]]:
-            yield _strip(m.tables)
-            start = len(first)
+            head_tables, m.tables = m.tables, {}  # held only until written: memory stays one chunk
+            yield _strip(head_tables)
+            del head_tables
+            start = first_len
             while True:
                 part = list(itertools.islice(records, CHUNK_ROWS))
                 if not part:
