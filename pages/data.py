@@ -70,8 +70,10 @@ def _read_all(files: list, api) -> list[tuple[Any, bytes, str, Any]]:
             def report(frac: float, i: int = i, name: str = f.name) -> None:
                 bar.progress(min(1.0, (i + max(0.0, min(1.0, frac))) / len(todo)), text=t("data.reading", name=name))
 
+            # the upload cap holds for what a ZIP/gzip/XLSX inflates to, not only for the bytes sent
             st_["previews"][key] = api.preview(
-                data, f.name, engine=common.engine(), progress=report, answers=answers or None, mapping=mapping
+                data, f.name, engine=common.engine(), progress=report, answers=answers or None, mapping=mapping,
+                max_bytes=MAX_UPLOAD_MB * 1_000_000,
             )  # fmt: skip
         bar.progress(1.0, text=t("data.read_done", n=len(todo)))
     # forget previews of files no longer in the uploader
