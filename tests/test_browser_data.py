@@ -15,7 +15,6 @@ import sqlalchemy as sa
 
 from tests.browser import (
     ROOT,
-    SCREENSHOTS,
     VIEWPORTS,
     Server,
     exceptions,
@@ -101,8 +100,10 @@ def test_upload_load_and_read_the_same_csat_as_the_cli(bare_server):
     cli = _cli_scorecard(url)["metrics"]["csat"]
     from cxkpi import formatting as fmt
 
-    assert cli["value"] is not None and cli["n"] > 0
-    assert shown == fmt.percent(cli["value"]).replace("\u00a0", " "), (shown, cli)
+    # Zendesk: 26 Good of 34 rated (8 Bad); Qualtrics: 16 fives + 12 fours = 28 of 40 at 4–5 (tests/fixtures/README.md)
+    # → (26 + 28) / (34 + 40) = 54 / 74 = 72.97 % → 73.0 %
+    assert (cli["numerator"], cli["n"]) == (54, 74), cli
+    assert shown == "73.0 %" == fmt.percent(cli["value"]).replace("\u00a0", " "), (shown, cli)
 
 
 @pytest.mark.parametrize("viewport", ["phone"])
@@ -125,7 +126,9 @@ def test_data_page_previews_fit_a_phone(viewport, tmp_path):
         # nothing wider than the screen: no horizontal scrolling of the page itself
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, overflow
+        # both preview cards are there, stacked on the narrow screen
+        assert page.get_by_text("Recognized as Zendesk", exact=False).first.is_visible()
+        assert page.get_by_text("Recognized as Qualtrics", exact=False).first.is_visible()
         screenshot(page, f"data-preview-{viewport}")
     finally:
         ctx.close()
-    assert (SCREENSHOTS / f"data-preview-{viewport}.png").exists()

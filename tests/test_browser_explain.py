@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests import browser
+from tests.apphelpers import demo_template  # noqa: F401
 from tests.browser import exceptions, screenshot, wait_ready
 
 pytestmark = pytest.mark.browser
@@ -58,27 +59,44 @@ def open_explain(page, server: browser.Server, query: str = "metric=csat") -> No
     assert exceptions(page) == []
 
 
-def test_card_rows_download_and_another_definition(new_page, explain_server):
+@pytest.fixture
+def q3_csat_answers(demo_template) -> int:  # noqa: F811
+    import datetime as dt
+
+    from cxkpi import metrics
+    from cxkpi.store import make_engine
+
+    eng = make_engine(f"duckdb:///{demo_template}")
+    try:
+        q3 = metrics.Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))  # last quarter of TODAY, 15 Nov 2026
+        return metrics.compute(eng, "csat", q3).denominator
+    finally:
+        eng.dispose()
+
+
+def test_card_rows_download_and_another_definition(new_page, explain_server, q3_csat_answers):
     page = new_page("desktop")
     open_explain(page, explain_server, "metric=csat&period=last_quarter")
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "Share of satisfied customers" in body and "counted positive" in body
     assert "The rows behind it" in body and "demo workspace" in body
     denominator = int(metric_value(page, "Denominator").replace(",", ""))
-    assert denominator > 0
+    # the server's demo is the template's (same end month): the engine's count of Q3 2026 CSAT answers
+    assert denominator == q3_csat_answers
     screenshot(page, "explain-desktop")
 
-    # the denominator tab's CSV holds a header and exactly the denominator's rows
+    # the denominator tab's two CSVs (readable first, then raw) each hold a header and exactly its rows
     page.get_by_role("tab", name="Denominator rows").click()
-    button = page.locator('[data-testid="stDownloadButton"] button').filter(visible=True).first
-    with page.expect_download(timeout=30_000) as info:
-        button.click()
-    data = Path(info.value.path()).read_text(encoding="utf-8")
-    records = list(csv.reader(io.StringIO(data)))
-    assert (
-        records[0][:2] == ["response_id", "system"] and "load_id" in records[0] and "load_file" in records[0]
-    )
-    assert len(records) - 1 == denominator
+    buttons = page.locator('[data-testid="stDownloadButton"] button').filter(visible=True)
+    files = []
+    for i in range(2):
+        with page.expect_download(timeout=30_000) as info:
+            buttons.nth(i).click()
+        files.append(list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8")))))
+    readable, raw = files
+    assert readable[0][:2] == ["Submitted", "Customer"] and len(readable) - 1 == denominator
+    assert raw[0][:2] == ["response_id", "system"] and "load_id" in raw[0] and "load_file" in raw[0]
+    assert len(raw) - 1 == denominator
 
     # another CSAT definition: mean instead of top-2-box
     before = metric_value(page, "CSAT with this definition")
