@@ -53,6 +53,11 @@ READINGS_EN: dict[str, str] = {
     "rows.col_response": "Response id",
     "rows.yes": "yes",
     "rows.no": "no",
+    # the CLV card's lifespan cap option
+    "explain.optname.clv.lifespan_cap": "Lifespan cap (months)",
+    "explain.opt.lifespan_cap": "Lifespan capped at {months} months",
+    "explain.opt.no_cap": "Lifespan not capped",
+    "explain.clv_basis": "Lifespan from churn",
     # charts
     "voice.small_n": "Months with fewer than {threshold} NPS answers are faded; each bar is labelled with its n.",
     "voice.positive_title": "Share of positive answers per survey (%)",

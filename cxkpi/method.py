@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 import cxkpi.i18n_explain  # noqa: F401  (merges the explain catalogue into t())
+import cxkpi.i18n_readings  # noqa: F401  (the lifespan cap's option text)
 from cxkpi.i18n import t
 from cxkpi.metrics import (
     REGISTRY,
@@ -150,6 +151,8 @@ def _option_text(key: str, name: str, value: Any, scales: list[tuple[float, floa
         return t("explain.opt.won_lost_in") if value else t("explain.opt.won_lost_out")
     if key == "clv" and opt == "margin":
         return t("explain.opt.margin", margin=_num(float(value)))
+    if key == "clv" and opt == "lifespan_cap":
+        return t("explain.opt.lifespan_cap", months=_num(float(value))) if value else t("explain.opt.no_cap")
     if key == "fcr" and opt == "null_reopens":
         return t("explain.opt.fcr_no_reopen") if value == "no_reopen" else t("explain.opt.fcr_exclude")
     if key == "ces" and opt == "reversed_surveys":

@@ -110,6 +110,7 @@ def draw_card(card, key: str, label: str) -> None:
 
     notes = getattr(card, "notes", None) or []
     if notes:  # CLV: the churn window, the churned count, the cap, an assumed margin
+        st.markdown("**" + t("explain.clv_basis") + "**")
         st.markdown("\n".join(f"- {md(n)}" for n in notes))
     if report_rows.margin_assumed(card.result):
         common.page_link("pages/settings.py", label=t("tile.set_margin"), icon=":material/tune:")

@@ -48,7 +48,9 @@ def change_text(cur, prev, compare_label: str, metrics, higher_is_better: bool):
     if cur.value is None or prev is None or prev.value is None:
         return None, "off", "gray", t("scorecard.no_comparison"), None
     ch = metrics.compare(cur, prev)
-    delta = fmt.delta(ch.delta, cur.unit)
+    # a value under an hour reads in minutes (fmt.value), and so does its change
+    in_minutes = cur.unit == "hours" and abs(cur.value) < 1
+    delta = fmt.delta(ch.delta * 60, "minutes") if in_minutes else fmt.delta(ch.delta, cur.unit)
     rounded_zero = delta.startswith("±")
     # a change that rounds to ±0.0 gets no arrow: an up arrow beside "±0.0 pts" reads as a rise
     arrow = "off" if rounded_zero else "up" if ch.delta > 0 else "down"
@@ -196,7 +198,7 @@ def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.del
     m = metrics.REGISTRY[key]
     label = common.metric_label(key, m.label)
     help_text = t("scorecard.definition_help", description=t(m.description), reading=t(res.definition or "—"))
-    with st.container(border=True, key=f"tile_{key}"):
+    with st.container(border=True, key=f"tile_{key}", height="stretch"):  # a row of tiles ends level
         if res.value is None:
             unavailable(key, res, m, label, help_text)
             return st.empty()

@@ -113,7 +113,9 @@ def _nps_fig(points: list) -> go.Figure:
     fig.update_layout(
         barmode="stack", height=440,
         yaxis=dict(title=t("voice.axis_share"), range=[0, 112], ticksuffix=" %", tickvals=[0, 25, 50, 75, 100]),
-        yaxis2=dict(title=t("voice.axis_nps"), overlaying="y", side="right", range=[-100, 100], showgrid=False),
+        # the share axis runs to 112 to fit the n labels; the NPS axis stretches alike so 0–100 % meets −100…100
+        yaxis2=dict(title=t("voice.axis_nps"), overlaying="y", side="right", range=[-100, 124], showgrid=False,
+                    tickvals=[-100, -50, 0, 50, 100]),
     )  # fmt: skip
     return common.titled(fig, t("voice.nps_title"), legend_rows=3)
 
