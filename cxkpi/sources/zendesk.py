@@ -18,7 +18,8 @@ def _csat(fr):  # noqa: ANN001, ANN202
         filled = fr.cells(h)[lambda c: ~c.str.casefold().isin(list(_SATISFACTION) + [""])]
         if len(filled) and filled.str.fullmatch(r"[1-5]").all():
             # An account with the 1–5 rating scale exports the number: CSAT answers on 1–5, not dropped.
-            return survey_from_tickets(fr, rating=h, scale=(1, 5), scores=None, survey="Zendesk satisfaction",
+            scores = {str(i): float(i) for i in range(1, 6)}  # Offered / Not Offered: no answer
+            return survey_from_tickets(fr, rating=h, scale=(1, 5), scores=scores, survey="Zendesk satisfaction",
                                        when=("solved_at", "created_at"),
                                        comment=("Satisfaction Comment", "Satisfaction comment"))
     return survey_from_tickets(
