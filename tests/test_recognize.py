@@ -94,8 +94,8 @@ def test_an_opinion_question_in_an_employee_survey_is_asked_never_loaded_as_csat
 
 
 def test_amounts_with_decimals_are_major_units_and_a_total_is_not_multiplied_again(engine):
-    data = ("Subscription ID,Customer Email,Quantity,Total Amount,Billing Period,Created At\n"
-            "S1,a@x.example,3,147.00,monthly,2025-01-10\nS2,b@x.example,1,29.50,yearly,2025-01-15\n").encode()
+    data = (b"Subscription ID,Customer Email,Quantity,Total Amount,Billing Period,Created At\n"
+            b"S1,a@x.example,3,147.00,monthly,2025-01-10\nS2,b@x.example,1,29.50,yearly,2025-01-15\n")
     rep = ingest_file(engine, data, "subs.csv", accept_suggested=True)
     assert not rep.rejected, [x.text() for x in rep.problems]
     # 147.00 for 3 seats = 49.00 per seat; 29.50 stays 29.50 (not 2950 cents, not × 1 again).
@@ -104,8 +104,8 @@ def test_amounts_with_decimals_are_major_units_and_a_total_is_not_multiplied_aga
 
 
 def test_an_amount_in_cents_says_so_in_its_header(engine):
-    data = ("subscription_id,plan_name,quantity,unit_amount_in_cents,plan_interval_unit,activated_at\n"
-            "S1,Pro,2,4900,months,2025-01-10\n").encode()
+    data = (b"subscription_id,plan_name,quantity,unit_amount_in_cents,plan_interval_unit,activated_at\n"
+            b"S1,Pro,2,4900,months,2025-01-10\n")
     ingest_file(engine, data, "recurly.csv", accept_suggested=True)
     assert query(engine, "SELECT amount, quantity, interval FROM subscriptions") == [(49.0, 2.0, "month")]
 
@@ -153,10 +153,10 @@ def test_a_report_style_xlsx_with_a_title_block_and_a_totals_row(engine):
 
 
 def test_zendesk_numeric_satisfaction_and_minutes_of_time_spent(engine):
-    data = ("Id,Via,Created at,Solved at,Satisfaction Score,Total time spent (min)\n"
-            "1,Mail,2025-03-01 10:00:00,2025-03-01 12:00:00,4,25\n"
-            "2,Mail,2025-03-02 10:00:00,2025-03-02 11:00:00,Offered,10\n"
-            "3,Chat,2025-03-03 10:00:00,2025-03-03 10:30:00,5,5\n").encode()
+    data = (b"Id,Via,Created at,Solved at,Satisfaction Score,Total time spent (min)\n"
+            b"1,Mail,2025-03-01 10:00:00,2025-03-01 12:00:00,4,25\n"
+            b"2,Mail,2025-03-02 10:00:00,2025-03-02 11:00:00,Offered,10\n"
+            b"3,Chat,2025-03-03 10:00:00,2025-03-03 10:30:00,5,5\n")
     rep = ingest_file(engine, data, "zendesk.csv")
     assert rep.source == "zendesk_tickets" and not rep.rejected
     # 1–5 answers kept as CSAT on 1–5 (Offered = no answer); handle time 25/10/5 minutes, not seconds.
@@ -166,12 +166,40 @@ def test_zendesk_numeric_satisfaction_and_minutes_of_time_spent(engine):
 
 
 def test_freshdesk_zero_first_response_on_an_unanswered_ticket_is_no_response(engine):
-    data = ("Ticket ID,Created time,Resolved time,First response time (in hrs),Agent interactions,Survey results\n"
-            "1,2025-03-01 10:00:00,2025-03-01 12:00:00,0:30:00,1,Slightly dissatisfied\n"
-            "2,2025-03-02 10:00:00,,0:00:00,0,\n").encode()
+    data = (b"Ticket ID,Created time,Resolved time,First response time (in hrs),Agent interactions,Survey results\n"
+            b"1,2025-03-01 10:00:00,2025-03-01 12:00:00,0:30:00,1,Slightly dissatisfied\n"
+            b"2,2025-03-02 10:00:00,,0:00:00,0,\n")
     rep = ingest_file(engine, data, "freshdesk.csv")
     assert rep.source == "freshdesk_tickets" and not rep.rejected, [x.text() for x in rep.problems]
     assert query(engine, "SELECT ticket_id, first_reply_minutes FROM tickets ORDER BY 1") == [("1", 30.0),
                                                                                               ("2", None)]
     # The newer 7-label survey: Slightly dissatisfied = 3 on 1–7.
     assert query(engine, "SELECT score, scale_min, scale_max FROM responses") == [(3.0, 1.0, 7.0)]
+
+
+def test_freshdesk_excel_download_is_spreadsheetml_named_xls(engine):
+    # Freshdesk's "Excel" download is Excel 2003 XML; ss:Index skips an empty cell.
+    cells = [["Ticket ID", "Created time", "Resolved time", "Agent interactions", "Survey results"],
+             ["7", "2025-03-01 10:00:00", "2025-03-01 12:00:00", "1", "Very satisfied"],
+             ["8", "2025-03-02 10:00:00", None, "0", "Slightly satisfied"]]
+
+    def row(values):
+        out, skip = [], False
+        for i, v in enumerate(values, start=1):
+            if v is None:
+                skip = True
+                continue
+            attr = f' ss:Index="{i}"' if skip else ""
+            out.append(f'<Cell{attr}><Data ss:Type="String">{v}</Data></Cell>')
+            skip = False
+        return "<Row>" + "".join(out) + "</Row>"
+
+    xml = ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+           '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+           'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Tickets"><Table>'
+           + "".join(row(r) for r in cells) + "</Table></Worksheet></Workbook>")
+    rep = ingest_file(engine, xml.encode(), "tickets.xls")
+    assert rep.source == "freshdesk_tickets" and not rep.rejected, [x.text() for x in rep.problems]
+    assert query(engine, "SELECT ticket_id, solved_at IS NULL FROM tickets ORDER BY 1") == [("7", False), ("8", True)]
+    # Newer labels on the 7-point scale: Very satisfied 7, Slightly satisfied 5.
+    assert query(engine, "SELECT score FROM responses ORDER BY 1") == [(5.0,), (7.0,)]

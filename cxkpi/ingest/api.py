@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from cxkpi.access import guarded
 from cxkpi.ingest import load as _load
+from cxkpi.ingest import spreadsheetml
 from cxkpi.ingest.detect import detect, near_misses
 from cxkpi.ingest.locate import locate
 from cxkpi.ingest.mapping import (
@@ -227,8 +228,18 @@ def preview(
             empty.already_loaded, empty.source = done, row[0]
             empty.tables, empty.row_count = [x for x in str(row[1]).split("+") if x and x != "-"], int(row[2] or 0)
             return empty
+    if spreadsheetml.is_spreadsheetml(data):
+        # Excel 2003 XML named .xls (Freshdesk's Excel download): read as the CSV it holds.
+        try:
+            data = spreadsheetml.to_csv(data)
+            read_name = file_name.rsplit(".", 1)[0] + ".csv"
+        except (ValueError, SyntaxError) as e:
+            problems.add("error", f"{printable(file_name)} is an XML spreadsheet cxkpi cannot read ({e}).")
+            return empty
+    else:
+        read_name = file_name
     try:
-        raw = read_table(data, file_name, sheet=sheet, progress=progress, max_bytes=max_bytes)
+        raw = read_table(data, read_name, sheet=sheet, progress=progress, max_bytes=max_bytes)
     except ReadError as e:
         problems.add("error", str(e))
         return empty
@@ -296,7 +307,7 @@ def preview(
                          f"{', '.join(repr(m) for m in missing)}.")
             return empty
     if src.header_rows and src.header_rows != 1 + len(raw.extra_header_rows):
-        raw = read_table(data, file_name, header_rows=src.header_rows, sheet=sheet)
+        raw = read_table(data, read_name, header_rows=src.header_rows, sheet=sheet)
     options = dict(spec.get("options") or {})
     if spec.get("values"):
         options["values"] = spec["values"]
