@@ -231,3 +231,34 @@ def test_settings_scale_cells_without_an_override_are_empty_not_none(app, editor
     assert len(scales) == 5
     assert str(scales["min"].dtype) == "float64" and str(scales["max"].dtype) == "float64"
     assert scales["min"].isna().all() and scales["max"].isna().all()
+
+
+def test_a_latest_value_never_counts_towards_a_goal(survey_store) -> None:
+    from cxkpi.goals import add_goal
+    from cxkpi.store import make_engine
+
+    with acting_as(machine_actor()):
+        eng = make_engine(f"duckdb:///{survey_store}")
+        # +5 NPS points over September's +25: target +30
+        add_goal(eng, "nps", "2026-09-01", "2026-09-30", "absolute", 5.0, "NPS +5")
+        eng.dispose()
+    at = run(**OCT)
+    assert metric(at, "NPS").value == "+25"  # September's value, shown as such
+    shown = texts(at)
+    assert "Goal" not in shown  # no progress drawn from another period's figure
+    assert not at.get("progress")
+    at = run(period="custom", **{"from": "2026-09-01", "to": "2026-09-30"})
+    # in September itself the goal is drawn: (25 − 25) / (30 − 25) = 0 % of the way
+    assert [p.proto.text.replace("\xa0", " ") for p in at.get("progress")] == ["Goal 30: 0 % of the way"]
+
+
+def test_support_cards_hold_their_comparison_and_a_short_reply_reads_in_minutes(app, editor) -> None:  # noqa: F811
+    at = new_app(**OCT, channel="chat")
+    at.user = EDITOR  # type: ignore[assignment]
+    at.switch_page("pages/support.py").run()
+    no_exception(at)
+    for m in at.metric:
+        if m.delta:
+            assert m.proto.delta_description == "vs Sep 2026", m.label
+    # the comparison is no longer a loose caption under the cards
+    assert "vs Sep 2026" not in [c.value for c in at.caption]
