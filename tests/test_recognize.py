@@ -203,3 +203,25 @@ def test_freshdesk_excel_download_is_spreadsheetml_named_xls(engine):
     assert query(engine, "SELECT ticket_id, solved_at IS NULL FROM tickets ORDER BY 1") == [("7", False), ("8", True)]
     # Newer labels on the 7-point scale: Very satisfied 7, Slightly satisfied 5.
     assert query(engine, "SELECT score FROM responses ORDER BY 1") == [(5.0,), (7.0,)]
+
+
+STRIPE_PAYMENTS = (
+    b"id,Description,Seller Message,Created (UTC),Amount,Amount Refunded,Currency,Converted Amount,Fee,Status,"
+    b"Customer ID,Customer Description,Customer Email,Captured,Invoice ID\n"
+    b"ch_1,Sub,Payment complete.,2025-03-01 10:00:00,147.00,0.00,usd,147.00,4.56,Paid,cus_1,Alpha,a@x.example,true,in_1\n"
+    b"ch_2,Sub,Payment complete.,2025-03-02 10:00:00,29.50,10.00,usd,29.50,1.16,Paid,cus_2,Beta,b@x.example,true,in_2\n"
+    b"ch_3,Sub,Declined,2025-03-03 10:00:00,49.00,0.00,usd,49.00,0,Failed,cus_3,Gamma,c@x.example,false,in_3\n"
+)
+
+
+def test_stripe_default_payments_and_customers_downloads(engine):
+    rep = ingest_file(engine, STRIPE_PAYMENTS, "unified_payments.csv")
+    assert rep.source == "stripe_payments" and rep.counts["payments"]["added"] == 2 and rep.rows_rejected == 1
+    # 147.00 − 0 and 29.50 − 10.00 partly refunded = 19.50; the failed charge is no money in.
+    assert query(engine, "SELECT payment_id, amount, account_id FROM payments ORDER BY 1") == [
+        ("ch_1", 147.0, "cus_1"), ("ch_2", 19.5, "cus_2")]
+    cus = (b"id,Description,Email,Name,Created (UTC),Delinquent,Plan,Status,Currency,Total Spend,Payment Count\n"
+           b"cus_1,,a@x.example,Alpha Srl,2024-01-01 10:00:00,false,Pro,active,usd,1470.00,10\n")
+    rep = ingest_file(engine, cus, "unified_customers.csv")
+    assert rep.source == "stripe_customers"
+    assert query(engine, "SELECT account_id, name, email FROM accounts") == [("cus_1", "Alpha Srl", "a@x.example")]

@@ -155,3 +155,73 @@ register(Source(
     derive=_zero,
     doc="Paid invoices only, Amount Paid in major units, dated by Date (UTC); zero-amount invoices left out.",
 ))
+
+
+def _succeeded(fr) -> None:  # noqa: ANN001
+    # The default payments export lists every charge attempt: only captured, successful ones are money in.
+    h = fr.col("Status")
+    if h is not None:
+        failed = ~fr.cells(h).str.casefold().isin(["paid", "succeeded", "refunded"])
+        n = int((failed.to_numpy() & fr.keep).sum())
+        if n:
+            fr.problems.add("warning", f"{n} payment(s) that did not succeed (failed/pending) were left out.",
+                            column=h)
+        fr.drop(failed.to_numpy())
+
+
+def _net_of_refunds(fr) -> None:  # noqa: ANN001
+    # Amount minus Amount Refunded: a fully refunded charge brought no money in.
+    h = fr.col("Amount Refunded")
+    if h is not None and "amount" in fr.out:
+        from cxkpi.ingest import values as V
+
+        refunded, _ = V.parse_numbers(fr.cells(h))
+        fr.out["amount"] = fr.out["amount"] - refunded.fillna(0).astype("float64")
+        fr.origin["amount"] = f"{fr.origin.get('amount', 'Amount')} − {h}"
+    fill_from(fr, "account_id", "Customer ID")
+
+
+register(Source(
+    name="stripe_payments",
+    label="Stripe — payments export (default Payments download)",
+    system="stripe",
+    table="payments",
+    required=(("id",), ("Created (UTC)", "Created date (UTC)", "Created"), ("Amount",), ("Amount Refunded",),
+              ("Status",)),
+    optional=("Currency", "Customer ID", "Customer Email", "Customer Description", "Captured", "Fee",
+              "Converted Amount", "Invoice ID", "Seller Message"),
+    forbidden=("Amount Paid", "Billing Reason"),
+    columns={
+        "payment_id": F("id"),
+        "account_id": F("account_id (metadata)", "Customer account_id (metadata)"),
+        "email": F("Customer Email"),
+        "company": F("Customer Description", "Customer Name"),
+        "amount": F("Amount"),
+        "currency": F("Currency", lower=True),
+        "paid_at": F("Created (UTC)", "Created date (UTC)", "Created"),
+        "status": F("Status", lower=True),
+    },
+    keep_rows=_succeeded,
+    derive=_net_of_refunds,
+    doc="Succeeded (or refunded) charges only; amount = Amount − Amount Refunded, major units; dated by "
+        "Created (UTC); account_id from metadata, else Customer ID.",
+))
+
+
+register(Source(
+    name="stripe_customers",
+    label="Stripe — customers export (default Customers download)",
+    system="stripe",
+    table="accounts",
+    required=(("id",), ("Email",), ("Created (UTC)", "Created"), ("Delinquent", "Total Spend", "Payment Count")),
+    optional=("Description", "Name", "Plan", "Status", "Currency", "Total Spend", "Business Vat ID"),
+    forbidden=("Amount", "Amount Paid", "Interval"),
+    columns={
+        "account_id": F("account_id (metadata)", "id"),
+        "name": F("Name", "Description"),
+        "email": F("Email"),
+        "plan": F("Plan"),
+        "created_at": F("Created (UTC)", "Created"),
+    },
+    doc="Customer id (or account_id metadata) = account_id; Name, else Description = name; Created (UTC).",
+))
