@@ -35,7 +35,8 @@ BAND_FILL = {
 PRINT_CSS = """<style>
 @media print {
   [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
-  .stDownloadButton, .stButton, [data-testid="stExpander"], .cx-no-print { display: none !important; }
+  .stDownloadButton, .stButton, [data-testid="stExpander"], [data-testid="stCheckbox"], [data-testid="stButtonGroup"],
+  .cx-no-print { display: none !important; }
   [data-testid="stMain"], [data-testid="stAppViewContainer"], .stApp { overflow: visible !important; height: auto !important; }
   [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: 100% !important; }
   .stPlotlyChart, [data-testid="stMetric"], table { break-inside: avoid; }
@@ -142,9 +143,9 @@ def footer(snap: dict[str, Any], pinned: bool) -> None:
     for key, r in snap["scorecard"].items():
         num, den = r.get("numerator"), r.get("denominator")
         rows.append({
-            t("shares.col.view"): common.metric_label(key, r.get("label")),
+            t("report.metric"): common.metric_label(key, r.get("label")),
             "n": "" if r.get("n") is None else fmt.count(r["n"]),
-            "÷": "" if num is None or den is None else f"{fmt.number(num, 2)} ÷ {fmt.number(den, 2)}",
+            t("report.num_den"): "" if num is None or den is None else f"{fmt.number(num, 2)} ÷ {fmt.number(den, 2)}",
             t("report.definitions"): r.get("definition") or "",
         })  # fmt: skip
     st.table(rows)  # text, not a canvas: it prints and a PDF reader can search it

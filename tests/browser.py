@@ -85,10 +85,12 @@ class Server:
             return ""
 
 
-def start_server(timeout: float = 60.0, store_url: str | None = None) -> Server:
-    """A real `streamlit run app.py` on a free port; its own new store unless `store_url` is given."""
+def start_server(timeout: float = 60.0, store_url: str | None = None, port: int | None = None,
+                 args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> Server:  # fmt: skip
+    """A real `streamlit run app.py` on a free port; its own new store unless `store_url` is given.
+    `args` go to `streamlit run` (e.g. --secrets.files), `env` adds variables (e.g. CXKPI_SERVE)."""
     workdir = Path(tempfile.mkdtemp(prefix="cxkpi-browser-"))
-    port = free_port()
+    port = port or free_port()
     log = workdir / "streamlit.log"
     env = {
         **os.environ,
@@ -98,6 +100,7 @@ def start_server(timeout: float = 60.0, store_url: str | None = None) -> Server:
         "PYTHONPATH": os.pathsep.join(filter(None, [str(FROZEN_CLOCK), os.environ.get("PYTHONPATH")])),
         "CXKPI_TEST_TODAY": TODAY.isoformat(),
         "CXKPI_TEST_DEMO_END": DEMO_END.isoformat(),
+        **(env or {}),
     }
     cmd = [
         str(Path(sys.executable).parent / "streamlit"),
@@ -109,6 +112,7 @@ def start_server(timeout: float = 60.0, store_url: str | None = None) -> Server:
         "true",
         "--server.fileWatcherType",
         "none",
+        *args,
     ]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)

@@ -43,6 +43,8 @@ TEXTS: dict[str, str] = {
     "report.computed": "Computed",
     "report.trends": "Key trends",
     "report.definitions": "Definitions",
+    "report.metric": "Metric",
+    "report.num_den": "numerator ÷ denominator",
     "report.method_pinned": "The method behind each figure (numerator ÷ denominator, sample, interval) is the one "
     "computed when the link was made. The rows behind pinned figures are not kept: the dashboard's rows are "
     "today's data.",

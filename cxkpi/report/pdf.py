@@ -21,7 +21,17 @@ REPORT_READY = '[data-testid="stMarkdownContainer"] .cx-report-end'
 def render_pdf(
     url: str, paper: str = "A4", timeout_s: float = 120.0, screenshot: Path | None = None
 ) -> bytes:
-    """PDF bytes of the page at `url` (a Report page URL carrying `share=` or `print=`)."""
+    """PDF bytes of the page at `url` (a Report page URL carrying `share=` or `print=`).
+
+    Runs in a thread of its own: Playwright's sync API refuses a thread that already drives an event loop
+    (or another Playwright), as a test process or a server thread may."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_render, url, paper, timeout_s, screenshot).result()
+
+
+def _render(url: str, paper: str, timeout_s: float, screenshot: Path | None) -> bytes:
     from playwright.sync_api import sync_playwright
 
     if paper not in PAPERS:
@@ -45,7 +55,9 @@ def render_pdf(
                     f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {charts}", timeout=ms
                 )
             page.wait_for_timeout(400)  # fonts and the last chart's transition
-            if screenshot is not None:
+            if screenshot is not None:  # what the paper shows: print styles on, the whole page
+                page.emulate_media(media="print")
+                page.wait_for_timeout(300)
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(screenshot), full_page=True)
             return page.pdf(
