@@ -138,6 +138,13 @@ def test_export_advice_only_when_the_workspace_has_no_such_data(survey_store) ->
     assert "Load a survey export with a CSAT question" not in shown
     # NPS has its latest value: no advice either
     assert "Load a survey export with a 0–10" not in shown
+    # an advice is never spliced out of the middle of a sentence (CLV's reason named two exports)
+    captions = [c.value for c in at.caption]
+    assert not [c for c in captions if "  " in c or c.startswith((" ", "."))]
+    assert (
+        "Needs: Load a billing export with subscriptions (Stripe, Chargebee…) or a CRM accounts export"
+        in shown
+    )
     # one import link per "Needs:" line, none for CSAT or NPS
     assert links(at).count("Import on the Data page") == shown.count("Needs: Load")
 
@@ -262,3 +269,11 @@ def test_support_cards_hold_their_comparison_and_a_short_reply_reads_in_minutes(
             assert m.proto.delta_description == "vs Sep 2026", m.label
     # the comparison is no longer a loose caption under the cards
     assert "vs Sep 2026" not in [c.value for c in at.caption]
+
+
+def test_custom_from_and_to_stand_one_under_the_other_in_the_sidebar(app, editor) -> None:  # noqa: F811
+    at = run(**OCT)
+    dates = at.sidebar.date_input
+    assert [d.value.isoformat() for d in dates] == ["2026-10-01", "2026-10-31"]
+    # not side by side in two sidebar columns, where the dates were cut to "2026-10-…"
+    assert len(at.sidebar.columns) == 0
