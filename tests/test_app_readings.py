@@ -277,3 +277,13 @@ def test_custom_from_and_to_stand_one_under_the_other_in_the_sidebar(app, editor
     assert [d.value.isoformat() for d in dates] == ["2026-10-01", "2026-10-31"]
     # not side by side in two sidebar columns, where the dates were cut to "2026-10-…"
     assert len(at.sidebar.columns) == 0
+
+
+def test_the_demos_default_view_has_every_tile_filled(app, editor) -> None:  # noqa: F811
+    at = run()  # the default view: last month, October 2026 with the suite's fixed today
+    assert "Oct 2026 · compared with Sep 2026" in texts(at)
+    empty = [m.label for m in at.metric if m.value == "Not available"]
+    assert empty == []
+    assert len(at.metric) == 13
+    # NPS from October's monthly transactional survey: 148 answers (tests/test_demo_nps.py works it out)
+    assert "n = 148" in [c.value.split(" · ")[0] for c in at.caption]
