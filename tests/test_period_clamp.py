@@ -53,3 +53,21 @@ def test_months_and_quarters_are_cut_from_the_start() -> None:
     # 404 quarters in 2000–2100 > 400: the latest 400 start at Q1 2001 (100 years * 4)
     assert start == D(2001, 1, 1) and msg is not None
     assert clamp_buckets(D(2025, 1, 1), D(2025, 12, 31), "month") == (D(2025, 1, 1), None)
+
+
+def test_cli_trend_over_years_1_to_9999_by_week_says_what_it_shows(tmp_path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "cxkpi", "trend", "csat", "--from", "0001-01-01", "--to", "9999-12-31", "--by", "week",
+         "--db", str(tmp_path / "empty.duckdb"), "--format", "json"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    notes = out.stderr.strip().splitlines()
+    assert len(notes) == 2 and "2000–2100" in notes[0] and "at most 522 points" in notes[1], notes
+    points = json.loads(out.stdout)["points"]
+    # the latest 522 weeks up to 2100-12-31: from Monday 2091-01-01 (worked out in the test above)
+    assert len(points) == 522 and points[0]["from"] == "2091-01-01" and points[-1]["to"] == "2100-12-31"

@@ -16,6 +16,7 @@ from cxkpi.metrics.base import Options
 from cxkpi.metrics.engine import explain, scorecard, trend
 from cxkpi.metrics.registry import REGISTRY
 from cxkpi.metrics.types import Filters, MetricResult, Period
+from cxkpi.safety import clamp_buckets, clamp_period
 from cxkpi.store import make_engine
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -161,9 +162,15 @@ def cmd_trend(args: argparse.Namespace) -> int:
         period, filters, options = _parse_common(args)
     except ValueError as exc:
         return _fail(str(exc))
+    # Years 2000–2100 and a bounded number of buckets: 1900–2100 by week would run for minutes.
+    start, end, note = clamp_period(period.start, period.end)
+    start, too_many = clamp_buckets(start, end, args.by)
+    for msg in (note, too_many):
+        if msg:
+            print(f"cxkpi: {msg}", file=sys.stderr)
     engine = make_engine(args.db)
     try:
-        points = trend(engine, args.metric, period.start, period.end, args.by, filters, options)
+        points = trend(engine, args.metric, start, end, args.by, filters, options)
     finally:
         engine.dispose()
     if args.format == "json":
