@@ -11,6 +11,7 @@ import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi.i18n import complete_locales, t
+from cxkpi.safety import markdown_text
 from cxkpi.view import CSAT_MODES, FRT_STATS
 from pages import common
 
@@ -151,7 +152,7 @@ def goals_section(goals_mod, metrics) -> None:
                   else fmt.signed_number(g.value, 1, "\u00a0pts" if unit in ("%", "points") else ""))  # fmt: skip
         with st.container(border=True, key=f"goal_{g.goal_id}"):
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
-            c1.markdown(f"**{g.title}** · {common.metric_label(g.metric)} · {target}")
+            c1.markdown(f"**{markdown_text(g.title)}** · {common.metric_label(g.metric)} · {target}")
             c1.caption(t("goals.baseline", start=fmt.date(g.baseline_from), end=fmt.date(g.baseline_to)))
             if c2.button(t("goals.delete"), key=f"del_{g.goal_id}", icon=":material/delete:"):
                 goals_mod.delete_goal(eng, g.goal_id)

@@ -21,7 +21,7 @@ from cxkpi.palette import (
     series_color,
     with_alpha,
 )
-from cxkpi.safety import plotly_text
+from cxkpi.safety import clamp_buckets, plotly_text
 from cxkpi.view import GRAINS, SPLITS
 from pages import common
 
@@ -165,6 +165,9 @@ with common.page("trends") as v:
         label = common.metric_label(key, m.label)
         (pstart, pend), _ = common.period_and_compare(v)
         start = min(pstart, common.months_back(pend, 12))
+        start, too_many = clamp_buckets(start, pend, by)
+        if too_many:
+            st.info(too_many, icon=":material/date_range:")
         st.caption(t("trends.range_help"))
         series = series_for(v, key, start, pend, by)
         unit = next((p.result.unit for _, pts in series for p in pts), m.unit)
