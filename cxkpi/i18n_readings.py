@@ -11,7 +11,7 @@ READINGS_EN: dict[str, str] = {
     "tile.no_answers_latest": "No answers in {period} — latest {value}, {latest_period}, n = {n}",
     "tile.no_data_latest": "No data in {period} — latest {value}, {latest_period}",
     "tile.no_data_latest_n": "No data in {period} — latest {value}, {latest_period}, n = {n}",
-    "tile.other_period": "{period}, not {current}",
+    "tile.not_this_period": "not {current}",
     "tile.other_period_help": "The most recent month with data, shown because the selected period has none. "
     "It is never compared with another period or counted towards a goal.",
     "tile.has_data_elsewhere": "The workspace holds such data, none of it in {period}.",

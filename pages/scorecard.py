@@ -136,8 +136,9 @@ def unavailable(key: str, res, m, label: str, help_text: str) -> None:
     latest = report_rows.latest_of(res)
     if latest is not None:
         st.metric(
-            label, report_rows.latest_value_text(res), fmt.period(latest.start, latest.end), help=help_text, delta_color="off", delta_arrow="off",
-            delta_description=t("tile.other_period_help"),
+            label, report_rows.latest_value_text(res), fmt.period(latest.start, latest.end),
+            help=help_text + "\n\n" + t("tile.other_period_help"), delta_color="off", delta_arrow="off",
+            delta_description=t("tile.not_this_period", current=fmt.period(start, end)),
         )  # fmt: skip
         st.caption(report_rows.latest_line(res, start, end))
         explain_link(key)

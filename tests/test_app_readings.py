@@ -118,6 +118,7 @@ def test_a_period_without_answers_shows_the_latest_value_of_its_own_period(surve
     # September: promoters 10, 9 (2), detractors 6 (1), passive 8; n = 4 -> (2 − 1) / 4 × 100 = +25
     assert nps.value == "+25"
     assert nps.delta == "Sep 2026"  # its own period where a change would be
+    assert nps.proto.delta_description == "not Oct 2026"
     assert "No answers in Oct 2026 — latest +25, Sep 2026, n = 4" in texts(at)
     # marked as another period: grey, no arrow, so it never reads as a change against September
     assert arrow(nps) == "NONE" and colour(nps) == "GRAY"
