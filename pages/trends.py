@@ -177,8 +177,11 @@ with common.page("trends") as v:
             reasons = {p.result.reason for _, pts in series for p in pts if p.result.reason}
             st.warning(t("trends.no_data", metric=label), icon=":material/info:")
             if reasons:
-                st.caption(sorted(reasons)[0])
-            st.page_link("pages/data.py", label=t("scorecard.import_link"), icon=":material/upload_file:")
+                reason = sorted(reasons)[0]
+                st.caption(reason[:1].upper() + reason[1:])
+            # the import link only when the workspace has no such data (not under a filter that cannot apply)
+            if key not in common.metrics_with_data():
+                common.page_link("pages/data.py", label=t("scorecard.import_link"), icon=":material/upload_file:")
         else:
             bench = shown_benchmarks(key)
             goals = goal_targets(key, pstart, pend, metrics)

@@ -288,3 +288,14 @@ def test_the_demos_default_view_has_every_tile_filled(app, editor) -> None:  # n
     assert len(at.metric) == 13
     # NPS from October's monthly transactional survey: 148 answers (tests/test_demo_nps.py works it out)
     assert "n = 148" in [c.value.split(" · ")[0] for c in at.caption]
+
+
+def test_trends_under_a_channel_filter_says_why_without_an_import_link(app, editor) -> None:  # noqa: F811
+    at = new_app(**OCT, channel="chat", metric="mrr")
+    at.user = EDITOR  # type: ignore[assignment]
+    at.switch_page("pages/trends.py").run()
+    no_exception(at)
+    assert "A channel filter does not apply to subscriptions (they carry no channel; channel=chat)" in texts(
+        at
+    )
+    assert "Import on the Data page" not in links(at)  # the workspace holds subscriptions
