@@ -1,0 +1,222 @@
+"""Scorecard and trend speed on a large store, against one hand-written DuckDB query, in one run.
+
+    .venv/bin/python bench/scorecard.py                    # 10 M tickets (issue 11's size; long to build)
+    .venv/bin/python bench/scorecard.py --tickets 1000000  # a smaller store, same shapes
+
+The store is written straight into the canonical tables with DuckDB SQL (no ingest): two years of
+tickets over four channels with first replies, reopens, handle times and agent replies; survey answers
+(CSAT 1–5, CES 1–7, NPS 0–10, ESAT 1–5) at a fifth of the tickets; an account per 50 tickets with
+segments, regions and plans; subscriptions with monthly / quarterly / yearly intervals, seats, discounts,
+trials, a second currency and cancellations; renewals and monthly costs. Every value comes from hash(i),
+so a size always gives the same store.
+
+Measured (best of --repeat, wall-clock seconds, one process, warm file cache):
+1. cxkpi scorecard (all 13 metrics) for the last month and for the last year vs one hand-written DuckDB
+   statement computing the same aggregates (one scan per table, conditional aggregates);
+2. a weekly CSAT trend over the two years through cxkpi vs one hand-written GROUP BY week.
+The ratio is cxkpi / hand query. Pass --write to put the figures into bench/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+from cxkpi.metrics import Period, scorecard, trend  # noqa: E402
+from cxkpi.store import make_engine  # noqa: E402
+
+END = dt.date(2026, 10, 31)  # the store's last day: two years, November 2024 … October 2026
+START = dt.date(2024, 11, 1)
+MONTH = Period(dt.date(2026, 10, 1), END)
+YEAR = Period(dt.date(2025, 11, 1), END)
+SECONDS = (dt.datetime.combine(END, dt.time()) - dt.datetime.combine(START, dt.time())).days * 86_400 + 86_399
+
+
+def _h(i: str, salt: int, mod: int) -> str:
+    """A deterministic pseudo-random integer in [0, mod) from row number `i` (DuckDB's hash)."""
+    return f"CAST(hash({i}, {salt}) % {mod} AS BIGINT)"
+
+
+def build_sql(tickets: int) -> list[str]:
+    """INSERT … SELECT statements filling the canonical tables for `tickets` tickets."""
+    n_acc = max(tickets // 50, 10)
+    n_resp = tickets // 5
+    t0 = f"TIMESTAMP '{START} 00:00:00'"
+    at = lambda i, salt: f"({t0} + to_seconds({_h(i, salt, SECONDS)}))"  # noqa: E731
+    acc = lambda i: f"'A' || ({_h(i, 91, n_acc)})"  # noqa: E731
+    return [
+        "INSERT INTO loads VALUES (1, 'bench store', 'bench', 'bench', 'tickets', 0, 0, 0, "
+        "TIMESTAMP '2026-11-01 00:00:00', NULL, 'active', false, NULL, NULL)",
+        # accounts: created up to a year before the window, one in eight churned inside it
+        f"""INSERT INTO accounts SELECT 'A' || i, 'Company ' || i, 'admin@c' || i || '.example', 'c' || i || '.example',
+            ['SMB', 'Mid-market', 'Enterprise'][1 + {_h("i", 1, 3)}],
+            ['NA', 'EMEA', 'APAC', 'LATAM'][1 + {_h("i", 2, 4)}],
+            ['Starter', 'Growth', 'Enterprise'][1 + {_h("i", 3, 3)}], 'Owner ' || {_h("i", 4, 12)},
+            {t0} - to_seconds({_h("i", 5, 365 * 86_400)}),
+            CASE WHEN {_h("i", 6, 8)} = 0 THEN {at("i", 7)} END,
+            CASE WHEN {_h("i", 6, 8)} = 0 THEN ['price', 'moved to competitor', 'no longer needed'][1 + {_h("i", 8, 3)}] END,
+            1, 'bench' FROM range({n_acc}) t(i)""",
+        # subscriptions: one per account (seats × price per interval), every fifth account a second add-on
+        f"""INSERT INTO subscriptions SELECT 'S' || i, a, NULL, NULL, a,
+            p, CASE p WHEN 'Starter' THEN 19.0 WHEN 'Growth' THEN 49.0 ELSE 89.0 END
+               * CASE iv WHEN 'year' THEN 10 WHEN 'quarter' THEN 3 ELSE 1 END,
+            CASE WHEN {_h("i", 11, 20)} = 0 THEN 'EUR' ELSE 'USD' END, iv, 1,
+            1 + {_h("i", 12, 120)}, [0.0, 0.0, 0.1, 0.2][1 + {_h("i", 13, 4)}],
+            CASE WHEN {_h("i", 14, 40)} = 0 THEN 'trialing' WHEN ch IS NULL THEN 'active' ELSE 'canceled' END,
+            cr - to_seconds({_h("i", 15, 30 * 86_400)}), ch, CASE WHEN ch IS NOT NULL THEN 'price' END, 1, 'bench'
+          FROM (SELECT i, ac.account_id a, ac.plan p, ac.created_at cr, ac.churned_at ch,
+                       ['month', 'month', 'month', 'year', 'year', 'quarter'][1 + {_h("i", 10, 6)}] iv
+                FROM range({n_acc + n_acc // 5}) t(i) JOIN accounts ac ON ac.account_id = 'A' || (i % {n_acc}))""",
+        # tickets: first reply after minutes to a day, 8 % reopened, handle time 3–90 min
+        f"""INSERT INTO tickets SELECT 'T' || i, a, 'u' || {_h("i", 21, 9)} || '@' || a || '.example', NULL, a,
+            ['email', 'chat', 'phone', 'web'][1 + {_h("i", 22, 4)}], c,
+            CASE WHEN fr IS NOT NULL THEN c + to_seconds(CAST(fr * 60 AS BIGINT)) END, fr,
+            CASE WHEN {_h("i", 24, 20)} > 0 THEN c + to_seconds(3600 + {_h("i", 25, 5 * 86_400)}) END,
+            CASE WHEN {_h("i", 24, 20)} > 0 THEN 'solved' ELSE 'open' END,
+            CASE WHEN {_h("i", 26, 100)} < 8 THEN 1 + {_h("i", 27, 3)} ELSE 0 END,
+            1 + {_h("i", 28, 6)}, 3 + {_h("i", 29, 8700)} / 100.0, NULL,
+            'Subject ' || {_h("i", 30, 50)}, 'Agent ' || {_h("i", 31, 40)}, 1, 'bench'
+          FROM (SELECT i, {acc("i")} a, {at("i", 20)} c,
+                       CASE WHEN {_h("i", 23, 50)} > 0 THEN {_h("i", 32, 144_000)} / 100.0 END fr
+                FROM range({tickets}) t(i))""",
+        # survey answers: CSAT 55 %, CES 20 %, NPS 20 %, ESAT 5 %, each on its scale
+        f"""INSERT INTO responses SELECT 'R' || i, a, NULL, NULL, a,
+            CASE k WHEN 'csat' THEN 'Post-ticket CSAT' WHEN 'ces' THEN 'Support effort (CES)'
+                   WHEN 'nps' THEN 'Relationship NPS' ELSE 'Quarterly employee pulse' END,
+            k, lo + {_h("i", 41, 1000)} % (hi - lo + 1), lo, hi, false, {at("i", 42)}, NULL, NULL,
+            ['email', 'chat', 'phone', 'web'][1 + {_h("i", 43, 4)}], 'T' || {_h("i", 44, tickets)}, 1, 'bench'
+          FROM (SELECT i, {acc("i")} a, k,
+                       CASE k WHEN 'nps' THEN 0 ELSE 1 END lo,
+                       CASE k WHEN 'ces' THEN 7 WHEN 'nps' THEN 10 ELSE 5 END hi
+                FROM (SELECT i, CASE WHEN {_h("i", 40, 100)} < 55 THEN 'csat' WHEN {_h("i", 40, 100)} < 75 THEN 'ces'
+                                     WHEN {_h("i", 40, 100)} < 95 THEN 'nps' ELSE 'esat' END k
+                      FROM range({n_resp}) t(i)))""",
+        # renewals: one a year per account, due inside the window
+        f"""INSERT INTO renewals SELECT 'N' || i, 'A' || (i % {n_acc}), NULL, NULL, 'A' || (i % {n_acc}),
+            DATE '{START}' + CAST({_h("i", 51, 730)} AS INTEGER),
+            ['renewed', 'renewed', 'renewed', 'renewed', 'churned', 'open'][1 + {_h("i", 52, 6)}],
+            1000.0 + {_h("i", 53, 50000)}, 'USD', 1, 'bench' FROM range({2 * n_acc}) t(i)""",
+        f"""INSERT INTO costs SELECT 'K' || m || '-' || k, DATE '{START}' + INTERVAL (m) MONTH,
+            ['CSM salaries', 'Customer marketing', 'Success tooling', 'Onboarding services'][k + 1],
+            {n_acc} * (2.0 + k), 'USD', 1, 'bench' FROM range(24) a(m), range(4) b(k)""",
+    ]
+
+
+def hand_scorecard(start: str, end: str) -> str:
+    """One DuckDB statement computing the scorecard's aggregates by hand: each table scanned once."""
+    s, e = f"TIMESTAMP '{start}'", f"TIMESTAMP '{end}'"
+    return f"""
+    WITH t AS (SELECT
+        count(*) FILTER (WHERE created_at >= {s} AND created_at < {e}) created,
+        median(first_reply_minutes) FILTER (WHERE created_at >= {s} AND created_at < {e}) frt,
+        avg(handle_minutes) FILTER (WHERE solved_at >= {s} AND solved_at < {e}) aht,
+        count(*) FILTER (WHERE solved_at >= {s} AND solved_at < {e}) solved,
+        count(*) FILTER (WHERE solved_at >= {s} AND solved_at < {e} AND reopens > 0) reopened,
+        count(*) FILTER (WHERE solved_at >= {s} AND solved_at < {e} AND reopens = 0 AND agent_replies <= 1) fcr
+      FROM tickets),
+    r AS (SELECT
+        count(*) FILTER (WHERE kind = 'csat' AND score >= scale_max - 1) csat_top, count(*) FILTER (WHERE kind = 'csat') csat_n,
+        count(*) FILTER (WHERE kind = 'ces' AND score >= 5) ces_top, count(*) FILTER (WHERE kind = 'ces') ces_n,
+        count(*) FILTER (WHERE kind = 'nps' AND score >= 9) prom, count(*) FILTER (WHERE kind = 'nps' AND score <= 6) det,
+        count(*) FILTER (WHERE kind = 'nps') nps_n,
+        count(*) FILTER (WHERE kind = 'esat' AND score >= 4) esat_top, count(*) FILTER (WHERE kind = 'esat') esat_n
+      FROM responses WHERE submitted_at >= {s} AND submitted_at < {e}),
+    su AS (SELECT
+        count(DISTINCT linked_account_id) FILTER (WHERE started_at <= {s} AND (ended_at IS NULL OR ended_at > {s})) active_start,
+        count(DISTINCT linked_account_id) FILTER (WHERE started_at <= {e} AND (ended_at IS NULL OR ended_at > {e})) active_end,
+        sum(CASE WHEN status = 'trialing' THEN 0 ELSE amount * quantity * (1 - discount)
+                 / CASE interval WHEN 'year' THEN 12 WHEN 'quarter' THEN 3 ELSE 1 END END)
+            FILTER (WHERE currency = 'USD' AND started_at <= {e} AND (ended_at IS NULL OR ended_at > {e})) mrr
+      FROM subscriptions),
+    n AS (SELECT count(*) FILTER (WHERE outcome = 'renewed') renewed, count(*) FILTER (WHERE outcome IN ('renewed', 'churned')) due
+      FROM renewals WHERE due_date >= DATE '{start[:10]}' AND due_date < DATE '{end[:10]}'),
+    k AS (SELECT sum(amount) cost FROM costs WHERE date >= DATE '{start[:10]}' AND date < DATE '{end[:10]}')
+    SELECT * FROM t, r, su, n, k"""
+
+
+HAND_WEEKLY = f"""
+    SELECT date_trunc('week', submitted_at) wk, count(*) FILTER (WHERE score >= scale_max - 1) top, count(*) n
+    FROM responses WHERE kind = 'csat' AND submitted_at >= TIMESTAMP '{START}' AND submitted_at < TIMESTAMP '{END + dt.timedelta(days=1)}'
+    GROUP BY 1 ORDER BY 1"""
+
+
+def best_of(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def build(url: str, tickets: int) -> float:
+    engine = make_engine(url)
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        for stmt in build_sql(tickets):
+            conn.exec_driver_sql(stmt)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CHECKPOINT")
+    return time.perf_counter() - t0
+
+
+def measure(url: str, repeat: int) -> list[tuple[str, float, float]]:
+    engine = make_engine(url)
+
+    def hand(sql: str) -> Callable[[], object]:
+        def run() -> object:
+            with engine.connect() as conn:
+                return conn.exec_driver_sql(sql).all()
+
+        return run
+
+    end_excl = lambda p: f"{p.end + dt.timedelta(days=1)} 00:00:00"  # noqa: E731
+    rows = []
+    for name, p in (("scorecard, a month", MONTH), ("scorecard, a year", YEAR)):
+        ours = best_of(lambda p=p: scorecard(engine, p), repeat)
+        theirs = best_of(hand(hand_scorecard(f"{p.start} 00:00:00", end_excl(p))), repeat)
+        rows.append((name, ours, theirs))
+    ours = best_of(lambda: trend(engine, "csat", START, END, by="week"), repeat)
+    rows.append(("weekly CSAT trend, two years (105 weeks)", ours, best_of(hand(HAND_WEEKLY), repeat)))
+    return rows
+
+
+def machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores (shared), {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tickets", type=int, default=10_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--store", help="a DuckDB file to build (kept) or reuse; default: a temporary one")
+    args = ap.parse_args()
+    tmp = tempfile.TemporaryDirectory()
+    path = Path(args.store) if args.store else Path(tmp.name) / "bench.duckdb"
+    url = f"duckdb:///{path}"
+    if not path.exists():
+        secs = build(url, args.tickets)
+        print(
+            f"built {args.tickets:,} tickets, {args.tickets // 5:,} answers, {args.tickets // 50:,} accounts in {secs:.1f} s"
+        )
+    print(machine())
+    print(f"{'case':45} {'cxkpi s':>9} {'hand s':>9} {'ratio':>7}")
+    for name, ours, theirs in measure(url, args.repeat):
+        print(f"{name:45} {ours:9.3f} {theirs:9.3f} {ours / theirs:7.1f}")
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
