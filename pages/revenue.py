@@ -176,7 +176,7 @@ with common.page("revenue", "page.revenue.intro") as v:
     st.subheader(t("revenue.mrr_heading"))
     if counts.get("subscriptions", 0) == 0:
         st.info(t("revenue.empty_subscriptions"), icon=":material/upload_file:")
-        st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
+        common.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")  # none for a viewer
     else:
         first, last = _trend_start(start, end), end.replace(day=1)
         try:
@@ -221,7 +221,7 @@ with common.page("revenue", "page.revenue.intro") as v:
     st.subheader(t("revenue.renewals_heading"))
     if counts.get("renewals", 0) == 0:
         st.info(t("revenue.empty_renewals"), icon=":material/upload_file:")
-        st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
+        common.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")  # none for a viewer
     else:
         from cxkpi.renewals import outcome_counts
 

@@ -56,7 +56,7 @@ def _top_accounts(url: str, version: str, period, filters, options: dict) -> pd.
 
 def _import_hint(what: str) -> None:
     st.info(t("support.empty", what=what), icon=":material/upload_file:")
-    st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
+    common.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")  # none for a viewer
 
 
 def _duration(hours: float | None) -> str:

@@ -191,7 +191,7 @@ with common.page("voice", "page.voice.intro") as v:
 
     if counts.get("responses", 0) == 0:
         st.info(t("voice.empty"), icon=":material/upload_file:")
-        st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
+        common.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")  # none for a viewer
     else:
         res = common.cached_scorecard(url, version, period, filters, options, KPIS)
         prev = common.cached_scorecard(url, version, metrics.Period(*cmp_period), filters, options, KPIS) if cmp_period else {}
@@ -260,7 +260,7 @@ with common.page("voice", "page.voice.intro") as v:
     if reasons.empty:
         st.info(t("voice.no_reasons"), icon=":material/logout:")
         if not counts.get("accounts") and not counts.get("subscriptions"):
-            st.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")
+            common.page_link("pages/data.py", label=t("pages.go_to_data"), icon=":material/database:")  # none for a viewer
     else:
         r1, r2 = st.columns(2)
         for col, source, color in ((r1, "accounts", metric_color("churn_rate")), (r2, "subscriptions", metric_color("mrr"))):

@@ -299,3 +299,16 @@ def test_trends_under_a_channel_filter_says_why_without_an_import_link(app, edit
         at
     )
     assert "Import on the Data page" not in links(at)  # the workspace holds subscriptions
+
+
+def test_a_viewer_sees_export_advice_without_a_link_to_the_data_page(survey_store, monkeypatch) -> None:
+    """A viewer's menu has no Data page, and st.page_link to a page outside the menu fails the page: the
+    Scorecard (run through app.py's navigation, as on the server) draws the advice without the link."""
+    monkeypatch.setenv("CXKPI_VIEWERS", "@example.com")
+    at = new_app(**OCT)
+    at.user = {"is_logged_in": True, "email": "cfo@example.com", "groups": ["board"]}  # type: ignore[assignment]
+    at.run()
+    no_exception(at)
+    assert "Signed in as cfo@example.com · viewer" in texts(at)
+    assert "Needs: Load a survey export with a Customer Effort (CES) question" in texts(at)
+    assert "Import on the Data page" not in links(at)
