@@ -240,3 +240,21 @@ def test_three_processes_import_into_postgresql_at_once(pg_url: str) -> None:
             for table, n in FILES[file_name].items():
                 assert _load_rows(conn, table, load_id) == n, (file_name, table)
     eng.dispose()
+
+
+def test_a_serving_process_checkpoints_after_the_request_not_in_it(tmp_path: Path) -> None:
+    from cxkpi.store import checkpoint
+    from cxkpi.store.schema import settings
+
+    db = tmp_path / "served.duckdb"
+    eng = make_engine(str(db), background_checkpoints=True)
+    with eng.begin() as conn:
+        conn.execute(sa.insert(settings).values(key="k", value="1"))
+    wal = Path(f"{db}.wal")
+    assert wal.exists() and wal.stat().st_size > 0  # the write sits in the log until a checkpoint
+    checkpoint(eng)  # what a load does at its end: scheduled, not run in the caller's request
+    timer = eng._cxkpi_state._timer
+    assert timer is not None and timer.is_alive()
+    timer.join(30)
+    assert not wal.exists() or wal.stat().st_size == 0  # flushed into the file by the background thread
+    eng.dispose()
