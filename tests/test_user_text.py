@@ -75,3 +75,14 @@ def test_a_link_to_year_1_by_week_shows_messages_not_an_exception(app):  # noqa:
     infos = " ".join(i.value for i in at.info)
     assert "2000–2100" in warnings, warnings
     assert "at most 522 points" in infos, infos
+
+
+def test_xsrf_protection_stays_on() -> None:
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())
+    server = config.get("server", {})
+    # Streamlit's default is on; turning it (or CORS protection, which it relies on) off must be a visible choice
+    assert server.get("enableXsrfProtection", True) is True
+    assert server.get("enableCORS", True) is True
