@@ -31,7 +31,7 @@ WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 # Candidate legacy encodings after UTF-8/UTF-16: unrestricted detection misreads cp1252 (stack-notes).
 LEGACY_ENCODINGS = ["utf_8", "cp1252", "gb18030", "big5", "utf_16"]
 MAX_UNZIPPED = 2_000_000_000  # default cap on what a file may inflate to (ZIP, gzip, XLSX parts)
-MAX_RATIO = 200  # inflated/compressed above this, past RATIO_FLOOR bytes, is a bomb, not an export
+MAX_RATIO = 100  # inflated/compressed above this, past RATIO_FLOOR bytes, is a bomb (exports: 5–30×)
 RATIO_FLOOR = 50_000_000  # small archives may compress extremely well (a column of blanks): no ratio below
 INFLATE_CHUNK = 1 << 20
 # A quoted field spanning this many lines is a quote that was never closed, whatever it holds.
