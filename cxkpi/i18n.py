@@ -167,6 +167,11 @@ def complete_locales() -> tuple[str, ...]:
 _CJK_FONTS = {"zh_Hans": "Noto Sans CJK SC", "zh_Hant": "Noto Sans CJK TC"}
 
 
+def cjk_face(locale: str | None = None) -> str | None:
+    """The Noto CJK face a Chinese locale must name ("Noto Sans CJK SC"/"TC"), else None."""
+    return _CJK_FONTS.get(locale or get_locale())
+
+
 def font_family(locale: str | None = None) -> str | None:
     """The CSS/Plotly font stack for ``locale`` when its script needs a named face, else None (theme font)."""
     face = _CJK_FONTS.get(locale or get_locale())

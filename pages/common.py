@@ -24,7 +24,7 @@ import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi import store
-from cxkpi.i18n import LOCALES, font_family, set_locale, t
+from cxkpi.i18n import LOCALES, cjk_face, font_family, set_locale, t
 from cxkpi.store import schema
 from cxkpi.view import COMPARES, CSAT_MODES, FILTER_FIELDS, FRT_STATS, PRESETS, View, filter_choices
 
@@ -259,15 +259,23 @@ def today() -> dt.date:
 
 
 def cjk_font_css() -> None:
-    """Chinese pages name the Chinese Noto CJK face for text and Plotly charts (else glyphs come out Japanese)."""
-    family = font_family()
-    if family:
-        # every text element, but not the Material icon ligatures (their own font draws the icon)
-        sel = ".stApp :is(p, h1, h2, h3, h4, h5, h6, li, label, button, input, textarea, span, div, a, th, td, summary)"
-        st.html(
-            f"<style>{sel}:not([data-testid=stIconMaterial]), .stApp .js-plotly-plot .main-svg text"
-            f" {{ font-family: {family} !important; }}</style>"
-        )
+    """Chinese pages name the Chinese Noto CJK face for text and Plotly charts (else glyphs come out Japanese).
+
+    Why @font-face and not font-family on every element: the app's own font families gain the Chinese face
+    for CJK code points only, so Latin text and the Material icon ligatures keep their fonts.
+    """
+    face, family = cjk_face(), font_family()
+    if not face:
+        return
+    cjk = "U+2E80-2FFF, U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FE30-FE4F, U+FF00-FFEF"
+    rules = [
+        f'@font-face {{ font-family: "{fam}"; src: local("{face}{bold}"); font-weight: {weight};'
+        f" unicode-range: {cjk}; }}"
+        for fam in ("Source Sans", "Source Sans Pro", "Open Sans")
+        for bold, weight in (("", "100 500"), (" Bold", "600 900"))
+    ]
+    rules.append(f".stApp .js-plotly-plot .main-svg text {{ font-family: {family} !important; }}")
+    st.html("<style>" + "\n".join(rules) + "</style>")
 
 
 def session_language() -> str:

@@ -22,7 +22,7 @@ from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
     store,
 )
-from cxkpi.i18n import t
+from cxkpi.i18n import N_, get_locale, t
 from cxkpi.method import safe_frame
 from cxkpi.safety import markdown_text
 from pages import common
@@ -114,15 +114,37 @@ def _set_answer(sha: str, qid: str, key: str) -> None:
         _state()["answers"].setdefault(sha, {})[qid] = value
 
 
+def question_text(q) -> str:
+    """The importer's question in the viewer's language (its English prompt as the library wrote it)."""
+    if get_locale() == "en":
+        return q.prompt
+    column = q.column or ""
+    if q.id == "dayfirst":
+        return t("data.q.dayfirst", column=column, samples=", ".join(q.samples))
+    if q.id == "kind" or q.id.startswith("kind:"):
+        return t("data.q.kind", column=column)
+    if q.id == "scale" or q.id.startswith("scale:"):
+        return t("data.q.scale", column=column)
+    return q.prompt  # a question this page does not know yet: the library's English
+
+
+def choice_text(choice: str) -> str:
+    """yes / no and survey kinds read in the viewer's language; scales and names as they are."""
+    known = {"yes": N_("data.choice.yes"), "no": N_("data.choice.no"), "skip": N_("data.choice.skip"),
+             "csat": N_("data.choice.csat"), "esat": N_("data.choice.esat"), "ces": N_("data.choice.ces"),
+             "nps": N_("data.choice.nps")}  # fmt: skip
+    return t(known[choice]) if choice in known else choice
+
+
 def _questions(p, sha: str) -> None:
     st.markdown(f"**{t('data.questions')}**")
     for q in p.questions:
         key = f"data_q_{sha[:12]}_{q.id}"
         default = q.choices.index(q.default) if q.default in q.choices else None
-        st.radio(q.prompt, q.choices, index=default, key=key, horizontal=len(q.choices) <= 4,
-                 on_change=_set_answer, args=(sha, q.id, key))  # fmt: skip
+        st.radio(question_text(q), q.choices, index=default, key=key, horizontal=len(q.choices) <= 4,
+                 format_func=choice_text, on_change=_set_answer, args=(sha, q.id, key))  # fmt: skip
         unanswered = default is not None and q.id not in _state()["answers"].get(sha, {})
-        if unanswered and st.button(t("data.accept_default", choice=q.default), key=f"{key}_ok"):
+        if unanswered and st.button(t("data.accept_default", choice=choice_text(q.default)), key=f"{key}_ok"):
             _set_answer(sha, q.id, key)
             st.rerun()
 

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cxkpi import formatting as fmt
-from cxkpi.i18n import t
+from cxkpi.i18n import font_family, get_locale, t
 from cxkpi.palette import (
     BAND_FILLS,
     GOAL_LINE,
@@ -127,6 +127,12 @@ def figure(key: str, label: str, unit: str, series, by: str, title: str, subtitl
     )  # fmt: skip
     if any(b.kind == "band" for b in bench):
         fig.update_yaxes(range=[0, 100])
+    if get_locale() != "en":  # Plotly's own month names are English: label the ticks through Babel instead
+        ticks = sorted({p.start for _, points in series for p in points})
+        ticks = ticks[:: max(1, -(-len(ticks) // 6))]  # at most six labels, so they fit a phone
+        fig.update_xaxes(tickvals=ticks, ticktext=[fmt.bucket_label(x, by) for x in ticks])
+    if font_family():  # Chinese: name the Chinese Noto face (Noto CJK otherwise draws the Japanese one)
+        fig.update_layout(font={"family": font_family()})
     return fig
 
 
