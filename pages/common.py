@@ -25,6 +25,7 @@ import streamlit as st
 from cxkpi import formatting as fmt
 from cxkpi import store
 from cxkpi.i18n import LOCALES, cjk_face, font_family, set_locale, t
+from cxkpi.safety import clamp_buckets, clamp_period, markdown_text
 from cxkpi.store import schema
 from cxkpi.view import COMPARES, CSAT_MODES, FILTER_FIELDS, FRT_STATS, PRESETS, View, filter_choices
 
@@ -42,10 +43,32 @@ def optional(module: str) -> ModuleType | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _engine_for(url: str) -> sa.Engine:
+def _open_engine(url: str) -> sa.Engine:
     # One engine per store URL per server process: DuckDB allows one writer process, and within it every
-    # session shares this engine (its pool hands each thread its own connection).
-    return store.make_engine(url)
+    # session shares this engine (a cursor per pooled connection; imports take turns, reads never wait).
+    # Checkpoints run in the background, never inside a visitor's request.
+    return store.make_engine(url, background_checkpoints=True)
+
+
+def _engine_for(url: str) -> sa.Engine:
+    try:
+        return _open_engine(url)
+    except store.StoreBusy as e:  # not cached: the next visit tries again
+        store_busy_page(str(e))
+        raise  # st.stop() above ends the run; this only satisfies the type checker
+
+
+def store_busy_page(detail: str) -> None:
+    """A plain page instead of a driver error: the store is another process's right now."""
+    st.title("The store is busy")
+    st.write(
+        "Another program has the data file open (a long command-line import, or a second dashboard), and "
+        "DuckDB lets one process use a file at a time. Try again in a minute; if it stays busy, stop the other "
+        "program, import through this dashboard's Data page instead, or put the store on PostgreSQL "
+        "(CXKPI_DB=postgresql://…) so many people and commands can use it at once."
+    )
+    st.caption(markdown_text(detail))
+    st.stop()
 
 
 def engine() -> sa.Engine:
@@ -322,10 +345,19 @@ def _workspace_defaults() -> View:
         return View()
 
 
+PERIOD_NOTE_KEY = "cx_period_note"
+
+
 def view() -> View:
     """The current view; on a session's first run it comes from the URL."""
     if VIEW_KEY not in st.session_state:
-        st.session_state[VIEW_KEY] = View.from_query(st.query_params.to_dict(), _workspace_defaults())
+        v = View.from_query(st.query_params.to_dict(), _workspace_defaults())
+        if v.start and v.end:  # a shared link may carry any year: keep it to 2000–2100, and say so
+            s, e, note = clamp_period(v.start, v.end)
+            if note:
+                v = v.with_(start=s, end=e)
+                st.session_state[PERIOD_NOTE_KEY] = (s, e, note)  # shown under the dates while they stay
+        st.session_state[VIEW_KEY] = v
     return st.session_state[VIEW_KEY]
 
 
@@ -424,6 +456,9 @@ def sidebar_controls() -> View:
         # one under the other: side by side, the sidebar cut the dates to "2026-10-…"
         sb.date_input(t("period.from"), format="YYYY-MM-DD", **bind("w_from", "start"))
         sb.date_input(t("period.to"), format="YYYY-MM-DD", **bind("w_to", "end"))
+        s, e, note = st.session_state.get(PERIOD_NOTE_KEY, (None, None, ""))
+        if note and (view().start, view().end) == (s, e):
+            sb.warning(note, icon=":material/date_range:")
 
     sb.selectbox(
         t("compare.label"), tuple(COMPARES), format_func=lambda c: t(f"compare.{COMPARES[c]}"),
@@ -537,6 +572,7 @@ def trend(key: str, start: dt.date, end: dt.date, by: str = "month", v: View | N
     """One metric per bucket (cached); `filters` overrides the view's (segment lines on Trends)."""
     v = v or view()
     f = v.filters() if filters is None else filters
+    start, _ = clamp_buckets(start, end, by)  # a bound on the work one link can ask for (Trends says so)
     return _trend(store_url(), data_version(), key, start, end, by, tuple(sorted(f.items())), _frozen(v.options()))
 
 
