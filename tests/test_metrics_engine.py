@@ -174,6 +174,27 @@ def test_trend_by_month_week_quarter(full: sa.Engine) -> None:
         (dt.date(2025, 7, 1), dt.date(2025, 7, 1))]  # fmt: skip
 
 
+def test_a_survey_trend_is_one_group_by_and_an_empty_week_stays_a_gap(engine: sa.Engine) -> None:
+    set_setting(engine, SETTING_TIMEZONE, "Europe/Berlin")  # week bounds are local midnights, not UTC ones
+    load(
+        engine,
+        responses_many("a", "csat", [5, 4, 1], (1, 5), "2025-03-04 10:00"),  # week of 3 Mar: 2 of 3
+        responses_many("b", "csat", [5, 1, 1, 1], (1, 5), "2025-03-12 10:00"),  # week of 10 Mar: 1 of 4
+        # 23:30 UTC on Sunday 23 Mar is 00:30 on Monday 24 Mar in Berlin: the last week's, not the third's
+        responses_many("c", "csat", [4], (1, 5), "2025-03-23 23:30"),
+    )
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    pts = trend(engine, "csat", dt.date(2025, 3, 3), dt.date(2025, 3, 30), by="week")
+    assert [p.start.day for p in pts] == [3, 10, 17, 24]
+    assert [p.result.value for p in pts[:2]] == [pytest.approx(100 * 2 / 3), pytest.approx(100 * 1 / 4)]
+    assert (pts[0].result.n, pts[1].result.n, pts[3].result.n) == (3, 4, 1)
+    assert pts[2].result.value is None and "no CSAT responses" in (pts[2].result.reason or "")
+    assert pts[3].result.value == 100.0  # 1 of 1 (a 4 on 1–5 is top-2-box)
+    grouped = [s for s in statements if "GROUP BY bucket" in s]
+    assert len(grouped) == 1  # the three weeks with answers from one statement; the empty one as a block
+
+
 def test_previous_and_last_year_periods() -> None:
     assert previous_period(MARCH) == period("2025-02-01", "2025-02-28")
     assert previous_period(period("2025-01-01", "2025-03-31")) == period("2024-10-01", "2024-12-31")

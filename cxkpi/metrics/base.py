@@ -241,6 +241,9 @@ class Metric:
         "rows"  # what one row is, in the users' words, for "a channel filter does not apply to subscriptions"
     )
     proportion: str | None = None  # "survey" (Wilson + z-test), "nps", or None
+    # Set when `query` is plain aggregates over ONE subquery whose rows are kept to the period by this column
+    # alone: a trend is then one GROUP BY bucket over the whole range instead of one block per bucket.
+    bucket_column: str | None = None
 
     @property
     def uses_accounts(self) -> bool:

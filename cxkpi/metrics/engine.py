@@ -317,10 +317,39 @@ def trend(
     with engine.connect() as conn:
         base = make_context(conn, whole, filters, options)
         jobs = [(f"b{i}", base.for_period(p), m) for i, p in enumerate(periods)]
-        res = _run(conn, jobs)
+        res = _grouped(conn, jobs) if m.bucket_column and _blocked(base.for_metric(m), m) is None else {}
+        res.update(_run(conn, [j for j in jobs if j[0] not in res]))
     for r in res.values():  # a trend shows each bucket on its own; an empty one stays a gap
         r.extra.pop("no_rows", None)
     return [TrendPoint(p.start, p.end, res[f"b{i}"]) for i, p in enumerate(periods)]
+
+
+def _grouped(conn: sa.Connection, jobs: Sequence[tuple[str, Ctx, Metric]]) -> dict[str, MetricResult]:
+    """One metric over contiguous buckets as one statement: its query over the whole range, GROUP BY bucket.
+
+    Only for metrics declaring `bucket_column`; each bucket's row holds exactly the aggregates its own
+    block would (same rows, exact sums). Buckets with no rows have no group: they are left out here and
+    computed as blocks, so an empty bucket reads as it always did.
+    """
+    first, last = jobs[0][1], jobs[-1][1]
+    m: Metric = jobs[0][2]
+    whole = dataclasses.replace(first, end=last.end).for_metric(m)
+    sel = m.query(whole)
+    froms = sel.get_final_froms()
+    if len(froms) != 1 or m.bucket_column not in froms[0].c:
+        return {}
+    col = froms[0].c[m.bucket_column]
+    # the whole range already keeps start ≤ col < end, and buckets touch, so the first bound above col is its bucket
+    bucket = sa.case(*[(col < ctx.end, sa.literal(i)) for i, (_, ctx, _) in enumerate(jobs)], else_=sa.null())
+    grouped = sel.add_columns(bucket.label("bucket")).group_by(sa.literal_column("bucket"))
+    out: dict[str, MetricResult] = {}
+    for row in conn.execute(grouped).mappings():
+        if row["bucket"] is None:
+            continue
+        tag, ctx, _ = jobs[int(row["bucket"])]
+        mctx = ctx.for_metric(m)
+        out[tag] = m.finish(mctx, {k: v for k, v in row.items() if k != "bucket"})
+    return out
 
 
 def compare(current: MetricResult, previous: MetricResult) -> Change:

@@ -317,6 +317,7 @@ CSAT = Metric(
     reading=lambda ctx: "top-2-box" if ctx.opt("mode") == "top2box" else "mean score ÷ scale maximum",
     options={"mode": OptionSpec("top2box", "top2box (share of top-2 answers) or mean", ("top2box", "mean"))},
     proportion="survey",
+    bucket_column="submitted_at",
     honours=("segment", "region", "plan", "channel", "survey"),
     rows="survey responses",
 )
@@ -344,6 +345,7 @@ CES = Metric(
         )
     },
     proportion="survey",
+    bucket_column="submitted_at",
     honours=("segment", "region", "plan", "channel", "survey"),
     rows="survey responses",
 )
@@ -363,6 +365,7 @@ NPS = Metric(
     explain=_nps_explain,
     reading=lambda ctx: "% promoters − % detractors",
     proportion="nps",
+    bucket_column="submitted_at",
     honours=("segment", "region", "plan", "channel", "survey"),
     rows="survey responses",
 )
@@ -382,6 +385,7 @@ ESAT = Metric(
     explain=_proportion_explain("esat"),
     reading=lambda ctx: "4–5 of 5, 6–10 of 10",
     proportion="survey",
+    bucket_column="submitted_at",
     honours=("channel", "survey"),  # employees' answers link to no customer account
     rows="employee survey responses",
 )

@@ -41,6 +41,18 @@ def _count(*preds: sa.ColumnElement[bool]) -> sa.ScalarSelect:
     return sa.select(sa.func.count()).select_from(tickets).where(*preds).scalar_subquery()
 
 
+def _solved_rows(ctx: Ctx) -> sa.Subquery:
+    """Tickets solved in the period under the filters: the one scan reopens, AHT and FCR aggregate over."""
+    t = tickets
+    cols = (t.c.solved_at, t.c.reopens, t.c.agent_replies, t.c.handle_minutes)
+    return sa.select(*cols).where(*_solved(ctx)).subquery("solved_tickets")
+
+
+def _n_if(cond: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
+    """Rows meeting `cond` (count skips the NULL a false or unknown condition gives)."""
+    return sa.func.count(sa.case((cond, 1)))
+
+
 def _none_in_period(ctx: Ctx, what: str) -> MetricResult:
     where = " matching the filters" if ctx.filters.as_dict() else ""
     return ctx.unavailable(f"no tickets {what} in the period{where}. {TICKETS}")
@@ -59,14 +71,13 @@ def _rows(*extra: sa.ColumnElement[Any]) -> sa.Select:
 
 
 def _reopens_query(ctx: Ctx) -> sa.Select:
-    t = tickets
-    s = _solved(ctx)
+    c = (sub := _solved_rows(ctx)).c
     return sa.select(
-        _count(*s).label("solved"),
-        _count(*s, t.c.reopens.is_not(None)).label("known"),
-        _count(*s, t.c.reopens >= 1).label("reopened"),
-        sa.select(sa.func.coalesce(sa.func.sum(t.c.reopens), 0)).where(*s).scalar_subquery().label("events"),
-    )
+        sa.func.count().label("solved"),
+        _n_if(c.reopens.is_not(None)).label("known"),
+        _n_if(c.reopens >= 1).label("reopened"),
+        sa.func.coalesce(sa.func.sum(c.reopens), 0).label("events"),
+    ).select_from(sub)
 
 
 def _reopens_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
@@ -192,14 +203,13 @@ def _frt_explain(ctx: Ctx) -> ExplainSpec:
 
 
 def _aht_query(ctx: Ctx) -> sa.Select:
-    t = tickets
-    s = _solved(ctx)
-    timed = [*s, t.c.handle_minutes.is_not(None), t.c.handle_minutes >= 0]
+    c = (sub := _solved_rows(ctx)).c
+    timed = sa.and_(c.handle_minutes.is_not(None), c.handle_minutes >= 0)
     return sa.select(
-        _count(*s).label("solved"),
-        _count(*timed).label("n"),
-        sa.select(exact_sum(t.c.handle_minutes)).where(*timed).scalar_subquery().label("total"),
-    )
+        sa.func.count().label("solved"),
+        _n_if(timed).label("n"),
+        exact_sum(sa.case((timed, c.handle_minutes))).label("total"),
+    ).select_from(sub)
 
 
 def _aht_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
@@ -234,25 +244,31 @@ def _aht_explain(ctx: Ctx) -> ExplainSpec:
 # --------------------------------------------------------------------------------------------- FCR
 
 
-def _fcr_preds(ctx: Ctx) -> tuple[list[sa.ColumnElement[bool]], sa.ColumnElement[bool]]:
-    t = tickets
-    den = [*_solved(ctx), t.c.agent_replies.is_not(None)]
+def _fcr_conds(
+    ctx: Ctx, t: sa.Table | sa.Subquery
+) -> tuple[list[sa.ColumnElement[bool]], sa.ColumnElement[bool]]:
+    """Among solved tickets: which are in the denominator, and which were resolved at first contact."""
+    den = [t.c.agent_replies.is_not(None)]
     if ctx.opt("null_reopens") == "exclude":
         den.append(t.c.reopens.is_not(None))
     no_reopen = sa.func.coalesce(t.c.reopens, 0) == 0
     return den, sa.and_(t.c.agent_replies == 1, no_reopen)
 
 
+def _fcr_preds(ctx: Ctx) -> tuple[list[sa.ColumnElement[bool]], sa.ColumnElement[bool]]:
+    den, hit = _fcr_conds(ctx, tickets)
+    return [*_solved(ctx), *den], hit
+
+
 def _fcr_query(ctx: Ctx) -> sa.Select:
-    t = tickets
-    den, hit = _fcr_preds(ctx)
-    s = _solved(ctx)
+    c = (sub := _solved_rows(ctx)).c
+    den, hit = _fcr_conds(ctx, sub)
     return sa.select(
-        _count(*s).label("solved"),
-        _count(*den).label("n"),
-        _count(*den, hit).label("resolved"),
-        _count(*den, hit, t.c.reopens.is_(None)).label("reopens_unknown"),
-    )
+        sa.func.count().label("solved"),
+        _n_if(sa.and_(*den)).label("n"),
+        _n_if(sa.and_(*den, hit)).label("resolved"),
+        _n_if(sa.and_(*den, hit, c.reopens.is_(None))).label("reopens_unknown"),
+    ).select_from(sub)
 
 
 def _fcr_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
@@ -302,6 +318,7 @@ REOPENS = Metric(
     explain=_reopens_explain,
     reading=lambda ctx: "solved tickets reopened ≥ 1×",
     honours=TICKET_FILTERS,
+    bucket_column="solved_at",
     rows="tickets",
 )
 
@@ -336,6 +353,7 @@ AHT = Metric(
     explain=_aht_explain,
     reading=lambda ctx: "mean handle minutes, tickets solved in the period",
     honours=TICKET_FILTERS,
+    bucket_column="solved_at",
     rows="tickets",
 )
 
@@ -366,5 +384,6 @@ FCR = Metric(
         )
     },
     honours=TICKET_FILTERS,
+    bucket_column="solved_at",
     rows="tickets",
 )
