@@ -135,6 +135,24 @@ def t(key_or_text: str, /, **kwargs: object) -> str:
     return text.format_map(_Keep(kwargs)) if kwargs else text
 
 
+def t_reading(text: str) -> str:
+    """A metric's reading ("top-2-box, 1–5 scale") in the current language.
+
+    The whole text when the catalogs have it, else each comma-separated part (commas inside parentheses
+    kept), a scale as ``reading.scale``; a part no catalog knows stays as the engine wrote it.
+    """
+    import re
+
+    whole = t(text)
+    if whole != text or _locale.get() == DEFAULT_LOCALE:
+        return whole
+    out = []
+    for part in re.split(r", (?![^()]*\))", text):
+        scale = re.fullmatch(r"(\d+–\d+) scale", part)
+        out.append(t("reading.scale", scale=scale.group(1)) if scale else t(part))
+    return t("reading.separator").join(out)
+
+
 def completeness(locale: str) -> float:
     """Share of the English entries that ``locale`` translates (fuzzy entries do not count)."""
     if locale == DEFAULT_LOCALE:

@@ -28,3 +28,25 @@ DYNAMIC_KEYS: tuple[str, ...] = (
     N_("explain.rows_tab_numerator"),
     N_("explain.yes"),
 )
+
+
+# Parts of metric readings the engine joins with ", " (cxkpi.i18n.t_reading translates them one by one).
+READING_PARTS: tuple[str, ...] = (
+    N_("reading.scale"),
+    N_("reading.separator"),
+    N_("logo churn"),
+    N_("revenue churn"),
+    N_("incl. won-and-lost"),
+    N_("active from subscriptions"),
+    N_("active from accounts"),
+    N_("one agent reply"),
+    N_("no reopen (blank reopens = none)"),
+    N_("no reopen (blank reopens excluded)"),
+    N_("mean hours"),
+    N_("median hours"),
+    N_("tickets created in the period"),
+    N_("top-2-box"),
+    N_("mean score ÷ scale maximum"),
+    N_("easy = above the scale midpoint"),
+    N_("% promoters (9–10) − % detractors (≤ 6)"),
+)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi import report_rows
-from cxkpi.i18n import get_locale, t
+from cxkpi.i18n import get_locale, t, t_reading
 from pages import common
 
 method = common.optional("cxkpi.method")  # also merges the explain catalogue into t()
@@ -87,7 +87,7 @@ def draw_card(card, key: str, label: str) -> None:
     st.subheader(t("explain.definition"))
     st.write(t(card.definition))
     if card.reading:
-        st.caption(t("explain.reading", reading=t(card.reading)))
+        st.caption(t("explain.reading", reading=t_reading(card.reading)))
     left, right = st.columns(2)
     with left:
         st.markdown("**" + t("explain.options") + "**")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi import report_rows
-from cxkpi.i18n import t
+from cxkpi.i18n import t, t_reading
 from cxkpi.palette import BAND_BADGES, metric_color
 from cxkpi.safety import markdown_text
 from cxkpi.view import tile_rows
@@ -198,7 +198,7 @@ def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.del
     """Draw one tile; returns the placeholder its sparkline goes into."""
     m = metrics.REGISTRY[key]
     label = common.metric_label(key, m.label)
-    help_text = t("scorecard.definition_help", description=t(m.description), reading=t(res.definition or "—"))
+    help_text = t("scorecard.definition_help", description=t(m.description), reading=t_reading(res.definition or "—"))
     with st.container(border=True, key=f"tile_{key}", height="stretch"):  # a row of tiles ends level
         if res.value is None:
             unavailable(key, res, m, label, help_text)

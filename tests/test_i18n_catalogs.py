@@ -193,3 +193,20 @@ def test_the_picker_offers_only_complete_languages(tmp_path, monkeypatch):
     total = len(ENGLISH)
     assert i18n.completeness("it") == pytest.approx((total - 1) / total)  # one of the English entries missing
     assert i18n.complete_locales() == ("en", "zh_Hans", "zh_Hant")
+
+
+def test_a_composite_reading_is_translated_part_by_part():
+    from cxkpi.i18n import t_reading
+
+    try:
+        set_locale("zh_Hans")
+        # "top-2-box" + "{scale} scale", joined with the Chinese comma
+        assert t_reading("top-2-box, 1–5 scale") == "前两项占比，1–5 量表"
+        assert t_reading("no such part, 0–10 scale") == "no such part，0–10 量表"  # unknown parts stay
+        set_locale("it")
+        assert t_reading("logo churn, active from subscriptions") == (
+            "abbandono dei clienti, attivi secondo gli abbonamenti"
+        )
+    finally:
+        set_locale("en")
+    assert t_reading("top-2-box, 1–5 scale") == "top-2-box, 1–5 scale"

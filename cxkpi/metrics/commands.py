@@ -11,7 +11,7 @@ import math
 import sys
 from typing import Any
 
-from cxkpi.i18n import get_locale, t
+from cxkpi.i18n import get_locale, t, t_reading
 from cxkpi.metrics.base import Options
 from cxkpi.metrics.engine import explain, scorecard, trend
 from cxkpi.metrics.registry import REGISTRY
@@ -106,7 +106,7 @@ def _detail(r: MetricResult) -> str:
         bits.append(t("cli.pending", n=r.extra["pending"]))
     if r.key == "churn_rate" and r.extra.get("won_and_lost"):
         bits.append(t("cli.won_and_lost", n=r.extra["won_and_lost"]))
-    bits.append(t(r.definition))  # the fixed readings are in the catalogs
+    bits.append(t_reading(r.definition))  # the reading, part by part where the catalogs know it
     return "; ".join(bits)
 
 
