@@ -17,6 +17,7 @@ from cxkpi import (
 )
 from cxkpi.i18n import t
 from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
+from cxkpi.safety import formula_safe
 from pages import common
 
 TREND_MONTHS = 12
@@ -236,7 +237,7 @@ with common.page("revenue", "page.revenue.intro") as v:
         else:
             st.dataframe(pd.DataFrame({
                 t("revenue.col_due"): [fmt.date(d) for d in ren["due_date"]],
-                t("revenue.col_account"): ren["account"],
+                t("revenue.col_account"): [formula_safe(x) for x in ren["account"]],  # the toolbar exports cells
                 t("revenue.col_outcome"): [t(f"revenue.outcome.{o}") for o in ren["outcome"]],
                 t("revenue.col_amount"): [fmt.money(a, cur or currency) for a, cur in zip(ren["amount"], ren["currency"],
                                                                                      strict=True)],

@@ -16,7 +16,7 @@ from cxkpi import (
 )
 from cxkpi.i18n import t
 from cxkpi.palette import metric_color, series_color, with_alpha
-from cxkpi.safety import plotly_text
+from cxkpi.safety import formula_safe, plotly_text
 from pages import common
 
 TREND_MONTHS = 12
@@ -183,7 +183,7 @@ with common.page("support", "page.support.intro") as v:
             c2.plotly_chart(_frt_hist(hist), width="stretch", config={"displayModeBar": False})
             st.caption(t("support.frt_box_note"))
             table = pd.DataFrame({
-                t("filter.channel"): dist["channel"],
+                t("filter.channel"): [formula_safe(x) for x in dist["channel"]],  # the toolbar exports cells
                 t("support.col_tickets"): [fmt.count(x) for x in dist["n"]],
                 t("support.col_median"): [_duration(x) for x in dist["median"]],
                 t("support.col_mean"): [_duration(x) for x in dist["mean"]],
@@ -209,7 +209,7 @@ with common.page("support", "page.support.intro") as v:
         else:
             st.dataframe(
                 pd.DataFrame({
-                    t("support.col_account"): top["account"],
+                    t("support.col_account"): [formula_safe(x) for x in top["account"]],
                     t("support.col_reopened"): top["reopened"],
                     t("support.col_events"): top["events"],
                     t("support.col_solved"): top["solved"],
