@@ -15,6 +15,15 @@ VIEWER_USER = {"is_logged_in": True, "email": "cfo@example.com", "name": "CFO", 
 EDITOR_USER = {"is_logged_in": True, "email": "ana@example.com", "name": "Ana", "groups": ["cs-leads"]}
 
 
+@pytest.fixture(autouse=True)
+def _forget_the_actor() -> None:
+    # AppTest runs the script in this process's context: the session's actor must not outlive the test
+    yield
+    from cxkpi.access.roles import reset_actor
+
+    reset_actor()
+
+
 @pytest.fixture
 def rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CXKPI_EDITORS", "group:cs-leads")

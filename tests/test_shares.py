@@ -125,3 +125,9 @@ def test_scorecard_exports_are_formula_safe() -> None:
     row = dict(zip(header, [c.value for c in ws[2]], strict=True))
     assert row["label"] == '\'=HYPERLINK("http://x")' and row["value"] == 75.0
     assert row["period"] == "2025-03-01 – 2025-03-31" and row["data_version"] == "2:2:0"
+
+
+def test_a_viewer_opening_the_first_link_of_a_store_gets_an_answer(engine: sa.Engine) -> None:
+    # no link was ever made here, so the store has no signing key yet: making it is not the viewer's write
+    with acting_as(BOB):
+        assert sh.open_share(engine, "eyJzaGFyZSI6IngifQ.abc.def").status == "tampered"

@@ -16,7 +16,7 @@ from cxkpi.access.roles import (
     require_editor,
     role_for_claims,
     set_actor,
-    set_process_default,
+    set_default_hook,
 )
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
     "require_editor",
     "role_for_claims",
     "set_actor",
-    "set_process_default",
+    "set_default_hook",
 ]
 
 from cxkpi.access.guard import install_write_guard  # noqa: E402  (after roles: the guard reads the actor)

@@ -54,13 +54,17 @@ def machine_actor() -> Actor:
 SYSTEM = Actor("cxkpi", EDITOR, "system")  # the first-start demo load, not a person
 
 _current: ContextVar[Actor | None] = ContextVar("cxkpi_actor", default=None)
-# Without an actor set in this context: the process default. The command line keeps the machine user;
-# the dashboard server sets it to an anonymous viewer, so a code path that forgets the actor cannot write.
-_process_default: list[Actor | None] = [None]
+# Without an actor set in this context, ask the default hook (the dashboard installs one: inside a page run
+# that forgot the actor, an anonymous viewer, who cannot write); without a hook or an answer from it, the
+# person at the machine (the command line, scripts, tests' own code).
+_default_hook: list[Callable[[], Actor | None] | None] = [None]
 
 
 def current_actor() -> Actor:
-    return _current.get() or _process_default[0] or machine_actor()
+    actor = _current.get()
+    if actor is None and _default_hook[0] is not None:
+        actor = _default_hook[0]()
+    return actor or machine_actor()
 
 
 def set_actor(actor: Actor) -> None:
@@ -68,8 +72,13 @@ def set_actor(actor: Actor) -> None:
     _current.set(actor)
 
 
-def set_process_default(actor: Actor | None) -> None:
-    _process_default[0] = actor
+def reset_actor() -> None:
+    """Back to the default (AppTest runs page scripts in the test's own process)."""
+    _current.set(None)
+
+
+def set_default_hook(hook: Callable[[], Actor | None] | None) -> None:
+    _default_hook[0] = hook
 
 
 @contextlib.contextmanager

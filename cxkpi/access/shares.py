@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from cxkpi.access.roles import current_actor, guarded
+from cxkpi.access.roles import SYSTEM, acting_as, current_actor, guarded
 from cxkpi.store.schema import shares, signing_keys
 
 PINNED = "pinned"  # these exact figures
@@ -36,20 +36,23 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def signing_secret(engine: sa.Engine) -> str:
+def signing_secret(engine: sa.Engine | None) -> str:
     """$CXKPI_SECRET, else a random key made once per store (so links survive a restart)."""
     env = os.environ.get(ENV_SECRET)
     if env:
         return env
+    if engine is None:
+        raise ValueError(f"no ${ENV_SECRET} and no store to read the signing key from (--db)")
     with engine.begin() as conn:
         key = conn.execute(sa.select(signing_keys.c.secret).where(signing_keys.c.name == "share")).scalar()
-        if key is None:
+        if key is None:  # made by the system, whoever opened the first link (a viewer may)
             key = _secrets.token_urlsafe(32)
-            conn.execute(sa.insert(signing_keys).values(name="share", secret=key, created_at=_now()))
+            with acting_as(SYSTEM):
+                conn.execute(sa.insert(signing_keys).values(name="share", secret=key, created_at=_now()))
     return key
 
 
-def _serializer(engine: sa.Engine, salt: str = SALT) -> URLSafeTimedSerializer:
+def _serializer(engine: sa.Engine | None, salt: str = SALT) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(signing_secret(engine), salt=salt)
 
 
@@ -178,7 +181,9 @@ def open_share(engine: sa.Engine, token: str, now: dt.datetime | None = None) ->
     return Opened(share_status(share, now), share)
 
 
-def print_pass(engine: sa.Engine, *, share_id: str | None = None, query: dict[str, str] | None = None) -> str:
+def print_pass(
+    engine: sa.Engine | None, *, share_id: str | None = None, query: dict[str, str] | None = None
+) -> str:
     """A pass for the server-side printer (cxkpi.report.pdf), valid PRINT_MAX_AGE seconds: one share, or
     one live view (made by someone who may see it: an editor at the dashboard, or the machine's CLI)."""
     if (share_id is None) == (query is None):
