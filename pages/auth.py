@@ -20,6 +20,7 @@ from typing import Any
 
 import streamlit as st
 
+import cxkpi.access.texts  # noqa: F401  (English texts of sign-in, links, confirmations)
 from cxkpi.access import EDITOR, VIEWER, Actor, machine_actor, role_for_claims, set_actor
 from cxkpi.access import shares as sh
 from cxkpi.i18n import t

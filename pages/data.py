@@ -404,10 +404,19 @@ def _history_section(api) -> None:
                               format_func=lambda i: next(f"#{r['load_id']} · {r['file_name']}" for r in active
                                                          if r["load_id"] == i))  # fmt: skip
         if c2.button(t("data.remove"), key="data_remove", icon=":material/delete:"):
-            counts = api.remove_load(common.engine(), int(choice))
-            _state()["previews"].clear()
-            st.session_state["data_removed"] = (int(choice), sum(int(v) for v in counts.values()))
-            st.rerun()
+            st.session_state["data_remove_asked"] = int(choice)  # nothing lost by one click: ask first
+        if st.session_state.get("data_remove_asked") == int(choice):
+            st.warning(t("confirm.remove", load_id=int(choice)), icon=":material/help:")
+            y, n = st.columns(2)
+            if y.button(t("confirm.remove_yes"), key="data_remove_yes", type="primary"):
+                st.session_state.pop("data_remove_asked", None)
+                counts = api.remove_load(common.engine(), int(choice))
+                _state()["previews"].clear()
+                st.session_state["data_removed"] = (int(choice), sum(int(v) for v in counts.values()))
+                st.rerun()
+            if n.button(t("confirm.cancel"), key="data_remove_no"):
+                st.session_state.pop("data_remove_asked", None)
+                st.rerun()
     if "data_removed" in st.session_state:
         lid, n = st.session_state.pop("data_removed")
         st.success(t("data.removed", load_id=lid, n=fmt.count(n)), icon=":material/delete:")
@@ -431,10 +440,19 @@ def _demo_section() -> None:
     elif common.demo_loaded():
         st.write(t("demo.is_loaded"))
         if st.button(t("demo.clear_button"), icon=":material/delete_sweep:", key="clear_demo"):
-            common.clear_demo()
-            _state()["previews"].clear()
-            st.success(t("demo.cleared"))
-            st.rerun()
+            st.session_state["clear_demo_asked"] = True  # nothing lost by one click: ask first
+        if st.session_state.get("clear_demo_asked"):
+            st.warning(t("confirm.clear_demo"), icon=":material/help:")
+            y, n = st.columns(2)
+            if y.button(t("confirm.clear_demo_yes"), key="clear_demo_yes", type="primary"):
+                st.session_state.pop("clear_demo_asked", None)
+                common.clear_demo()
+                _state()["previews"].clear()
+                st.success(t("demo.cleared"))
+                st.rerun()
+            if n.button(t("confirm.cancel"), key="clear_demo_no"):
+                st.session_state.pop("clear_demo_asked", None)
+                st.rerun()
     else:
         st.write(t("demo.not_loaded"))
         if st.button(t("demo.load_button"), icon=":material/science:", key="load_demo"):

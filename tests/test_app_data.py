@@ -146,6 +146,8 @@ def test_a_load_is_removed_from_the_history(bare_store):  # noqa: F811
     assert list(history["File"]) == ["salesforce_renewals.csv"] and list(history["Status"]) == ["active"]
     at.selectbox(key="data_remove_pick").set_value(_loads(bare_store)[0]["load_id"])
     at.button(key="data_remove").click().run()
+    assert "Remove load #" in texts(at) and _counts(bare_store)["renewals"] == 25  # asked first, nothing removed
+    at.button(key="data_remove_yes").click().run()
     no_exception(at)
     assert "removed" in texts(at)
     assert _counts(bare_store)["renewals"] == 0

@@ -31,6 +31,8 @@ def test_clearing_the_demo_removes_the_label_and_it_does_not_come_back(app):  # 
     no_exception(at)
     assert "Demo data" in texts(at)
     at.button(key="clear_demo").click().run()
+    assert "Demo data" in texts(at)  # asked first, nothing cleared yet
+    at.button(key="clear_demo_yes").click().run()
     no_exception(at)
     assert "Demo data" not in texts(at)
     counts = {m.label: m.value for m in at.metric}

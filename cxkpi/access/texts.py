@@ -79,6 +79,12 @@ TEXTS: dict[str, str] = {
     "shares.status.expired": "expired",
     "shares.status.revoked": "revoked",
     "shares.audit": "Every change, who made it and when",
+    "confirm.remove": "Remove load #{load_id}? Its rows leave every figure; what it replaced comes back. "
+    "The load history keeps the record, and the file can be loaded again.",
+    "confirm.remove_yes": "Yes, remove it",
+    "confirm.clear_demo": "Clear the demo workspace? Its figures leave every page; your own loads stay.",
+    "confirm.clear_demo_yes": "Yes, clear the demo",
+    "confirm.cancel": "Cancel",
 }
 
 for _k, _v in TEXTS.items():
