@@ -16,6 +16,7 @@ takes the whole-file path, which reads those cases exactly.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
@@ -34,6 +35,7 @@ from cxkpi.ingest.validate import validate
 
 CHUNK_ROWS = 50_000  # rows typed at once: ~0.25 GB of Python strings for a 40-column export
 MIN_BYTES = 64_000_000  # below this the whole-file path is as fast and keeps every reading exact
+DUCKDB_MEMORY_LIMIT = "1GB"  # DuckDB's cache while a large file loads (it spills beyond this)
 MAX_PROBLEMS = 200  # problems kept across chunks (each chunk already summarizes its own)
 _NOT_TEXT = (b"PK\x03\x04", b"\x1f\x8b", b"\xd0\xcf\x11\xe0", b"\xff\xfe", b"\xfe\xff", b"%PDF")
 
@@ -181,16 +183,17 @@ def _ingest(engine: sa.Engine, path: Path, name: str, sha: str, **kw: Any) -> An
         }
         rep = LoadReport(name, p.source, list(p.tables), source_label=p.source_label)
         try:
-            res = _load.load_tables(
-                engine,
-                chunks(),
-                system=p._system or "custom",
-                file_name=name,
-                sha256=sha,
-                source=p.source or "mapping",
-                mapping=meta,
-                warnings=[w.to_dict() for w in problems if w.severity == "warning"],
-            )
+            with _duckdb_memory_cap(engine):
+                res = _load.load_tables(
+                    engine,
+                    chunks(),
+                    system=p._system or "custom",
+                    file_name=name,
+                    sha256=sha,
+                    source=p.source or "mapping",
+                    mapping=meta,
+                    warnings=[w.to_dict() for w in problems if w.severity == "warning"],
+                )
         except _Rejected as e:
             rep.problems = problems + ([Problem(name, None, None, None, str(e))] if str(e) else [])
             rep.rejected, rep.rows_rejected = True, rows_read[0]
@@ -222,6 +225,23 @@ def _ingest(engine: sa.Engine, path: Path, name: str, sha: str, **kw: Any) -> An
         return rep
     finally:
         text.close()
+
+
+@contextlib.contextmanager
+def _duckdb_memory_cap(engine: sa.Engine) -> Iterator[None]:
+    """DuckDB caches up to 80 % of the machine's memory by default: during a large load it would keep
+    the whole file's pages resident. Capped for the load (it spills to disk), restored after."""
+    if engine.dialect.name != "duckdb":
+        yield
+        return
+    with engine.connect() as conn:
+        before = conn.execute(sa.text("SELECT current_setting('memory_limit')")).scalar()
+        conn.execute(sa.text(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'"))
+    try:
+        yield
+    finally:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f"SET memory_limit = '{before}'"))
 
 
 def _apply(source: Any, raw: Any, options: dict[str, Any]) -> Any:
