@@ -147,7 +147,10 @@ def load_demo() -> bool:
 
 def startup() -> None:
     """Called by app.py on every run before the page: the first-start demo load."""
-    with st.spinner(t("demo.loaded_on_first_start")):
+    from cxkpi.access import SYSTEM, acting_as
+
+    # the first-start demo is the system's doing, not the visitor's (who may be a viewer)
+    with st.spinner(t("demo.loaded_on_first_start")), acting_as(SYSTEM):
         _first_start(store.normalize_url(store.default_url()))
 
 
@@ -206,6 +209,9 @@ def page(name: str, intro_key: str | None = None, controls: bool = True) -> Iter
     _leave_pages_directory_mode()
     set_current_page(URL_PATHS.get(name, name))
     startup()
+    from pages import auth  # late: auth reads the engine from here
+
+    auth.enforce(name)  # this run's actor for every library write; an editor-only page stops for a viewer
     set_locale(session_language())
     cjk_font_css()
     v = sidebar_controls() if controls else view()
