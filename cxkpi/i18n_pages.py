@@ -124,3 +124,41 @@ DYNAMIC_KEYS: tuple[str, ...] = (
     N_("voice.reasons_title_accounts"),
     N_("voice.reasons_title_subscriptions"),
 )
+
+
+# Keys other modules build at run time from a value (a role, a link's status, a rows column) and register
+# their English for with EN.setdefault: marked here so they reach the template and every catalog.
+REGISTERED_KEYS: tuple[str, ...] = (
+    N_("auth.role.editor"),
+    N_("auth.role.viewer"),
+    N_("explain.optname.clv.lifespan_cap"),
+    N_("report.band"),
+    N_("report.chart_png"),
+    N_("rows.col_channel"),
+    N_("rows.col_comment"),
+    N_("rows.col_counts_as"),
+    N_("rows.col_customer"),
+    N_("rows.col_email"),
+    N_("rows.col_positive"),
+    N_("rows.col_response"),
+    N_("rows.col_reversed"),
+    N_("rows.col_scale"),
+    N_("rows.col_score"),
+    N_("rows.col_segment"),
+    N_("rows.col_submitted"),
+    N_("rows.col_survey"),
+    N_("share.refused.expired"),
+    N_("share.refused.revoked"),
+    N_("share.refused.tampered"),
+    N_("share.refused.unknown"),
+    N_("shares.col.mode"),
+    N_("shares.col.view"),
+    N_("shares.mode.live"),
+    N_("shares.mode.pinned"),
+    N_("shares.revoked"),
+    N_("shares.status.expired"),
+    N_("shares.status.ok"),
+    N_("shares.status.revoked"),
+    N_("tile.has_data_elsewhere"),
+    N_("tile.has_data_filtered"),
+)
