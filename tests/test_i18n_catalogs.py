@@ -38,7 +38,19 @@ KEPT = {
     "p",
 }
 # Words Italian CS teams use as they are.
-SAME_IN_ITALIAN = {"Scorecard", "Top-2-box", "top-2-box", "File", "Report", "Password", "editor", "no", "h", "min"}
+SAME_IN_ITALIAN = {
+    "Scorecard",
+    "Top-2-box",
+    "top-2-box",
+    "File",
+    "Report",
+    "Password",
+    "editor",
+    "E-mail",
+    "no",
+    "h",
+    "min",
+}
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
