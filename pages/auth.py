@@ -144,6 +144,9 @@ def open_link_from_url(engine: Any) -> str | None:
         if not opened.ok:
             return opened.status
         st.session_state[SHARE_KEY] = opened.share.share_id  # type: ignore[union-attr]
+        if opened.share.language:  # type: ignore[union-attr]
+            # the link's language, unless the viewer's own link asks for another (?lang=)
+            st.session_state.setdefault("cx_language", opened.share.language)  # type: ignore[union-attr]
     share_id = st.session_state.get(SHARE_KEY)
     if share_id:
         share = sh.get_share(engine, share_id)

@@ -23,7 +23,7 @@ import cxkpi.access.texts  # noqa: F401  (English texts)
 from cxkpi import formatting as fmt
 from cxkpi import report
 from cxkpi.access import shares as sh
-from cxkpi.i18n import t
+from cxkpi.i18n import get_locale, set_locale, t
 from cxkpi.palette import metric_color
 from pages import auth, common
 
@@ -210,6 +210,7 @@ def draw(snap: dict[str, Any], share: sh.Share | None, pinned: bool) -> None:
 def link_view() -> None:
     """A session opened from a share link or a print pass: that view only, no sidebar controls."""
     auth.current()
+    set_locale(common.session_language())  # the link's language, or the viewer's ?lang=
     st.title(t("nav.report"))
     share_id = st.session_state.get(auth.SHARE_KEY)
     share = sh.get_share(common.engine(), share_id) if share_id else None
@@ -242,7 +243,7 @@ def share_form(snap: dict[str, Any]) -> None:
             share, token = sh.create_share(
                 common.engine(), "report", query, mode, snap["data_version"],
                 snapshot=snap if mode == sh.PINNED else None,
-                expires_in=dt.timedelta(days=days) if days else None,
+                expires_in=dt.timedelta(days=days) if days else None, language=get_locale(),
             )  # fmt: skip
             st.session_state["report_link"] = _base_url() + "?" + urlencode({"share": token})
         if st.session_state.get("report_link"):

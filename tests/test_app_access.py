@@ -87,3 +87,17 @@ def test_pinned_link_shows_the_figures_as_sent_and_refuses_bad_tokens(app, demo_
     bad = signed_in({"is_logged_in": False}, share=token[:-2] + "xx").run()
     assert "This link cannot be opened" in texts(bad) and "signature does not match" in texts(bad)
     assert not bad.metric
+
+
+def test_a_link_carries_its_language_not_the_workspace_one(app, demo_store) -> None:  # noqa: F811
+    eng = store.make_engine(f"duckdb:///{demo_store}")
+    with acting_as(Actor("ana", EDITOR, "password")):
+        snap = build_snapshot(eng, {"period": "last_month"}, TODAY)
+        snap["scorecard"]["csat"]["value"] = 12.3
+        _, token = sh.create_share(eng, "report", snap["query"], sh.PINNED, snap["data_version"], snapshot=snap,
+                                   language="it")  # fmt: skip
+    eng.dispose()
+    at = signed_in({"is_logged_in": False}, share=token).run()
+    no_exception(at)
+    # Italian writes a decimal comma: 12,3 %, while the workspace (English) would write 12.3 %
+    assert {m.label: m.value for m in at.metric}["CSAT"].replace("\xa0", " ") == "12,3 %"
