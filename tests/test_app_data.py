@@ -62,7 +62,7 @@ def test_uploader_takes_several_files_of_every_supported_type(bare_store):  # no
 
 def test_two_exports_are_previewed_then_loaded_together(bare_store):  # noqa: F811
     at = _upload(_open(new_app()), fixture_file("zendesk_tickets.csv"), fixture_file("qualtrics_csat.csv"))
-    body = texts(at)
+    body = texts(at).replace("\\", "")  # file names are shown as plain text: markdown escapes dropped here
     assert "zendesk_tickets.csv" in body and "qualtrics_csat.csv" in body
     assert "Recognized as Zendesk" in body and "Recognized as Qualtrics" in body
     assert "48 data rows in the file · would load 48 tickets, 34 survey responses" in body
@@ -72,7 +72,7 @@ def test_two_exports_are_previewed_then_loaded_together(bare_store):  # noqa: F8
     assert any("ticket_id" in df.columns and len(df) == 10 for df in first_rows)
     at.button(key="data_load_all").click().run()
     no_exception(at)
-    body = texts(at)
+    body = texts(at).replace("\\", "")
     assert "zendesk_tickets.csv loaded as load #" in body and "qualtrics_csat.csv loaded as load #" in body
     counts = _counts(bare_store)
     # 48 tickets; 34 Zendesk satisfaction ratings + 40 Qualtrics answers × 2 questions (CSAT and NPS)
