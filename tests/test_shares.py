@@ -131,3 +131,19 @@ def test_a_viewer_opening_the_first_link_of_a_store_gets_an_answer(engine: sa.En
     # no link was ever made here, so the store has no signing key yet: making it is not the viewer's write
     with acting_as(BOB):
         assert sh.open_share(engine, "eyJzaGFyZSI6IngifQ.abc.def").status == "tampered"
+
+
+def test_a_print_pass_lasts_two_minutes(engine: sa.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import itsdangerous.timed
+
+    real = time.time()
+    # minted 121 s ago: one second past PRINT_MAX_AGE (120 s)
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real - 121)
+    old = sh.print_pass(engine, query={"period": "ytd"})
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real - 100)
+    recent = sh.print_pass(engine, query={"period": "ytd"})
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real)
+    assert sh.open_print_pass(engine, old) is None
+    assert sh.open_print_pass(engine, recent) == {"query": {"period": "ytd"}}
