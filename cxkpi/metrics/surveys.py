@@ -148,12 +148,20 @@ def _proportion_query(kind: str) -> Any:
         c = sub.c
         mode = ctx.opt("mode") if kind == "csat" else "top2box"
         normed = c.score_read / c.scale_max
+        # the exact DECIMAL sums behind a mean are read only in mean mode: top-2-box skips their cost
+        means = (
+            [
+                _sum_if(c.valid == 1, normed).label("sum_norm"),
+                _sum_if(c.valid == 1, normed * normed).label("sum_norm_sq"),
+            ]
+            if mode == "mean"
+            else []
+        )
         return sa.select(
             sa.func.count().label("rows"),
             _sum_if(c.valid == 1).label("n"),
             _sum_if(sa.and_(c.valid == 1, _positive(kind, mode, sub))).label("pos"),
-            _sum_if(c.valid == 1, normed).label("sum_norm"),
-            _sum_if(c.valid == 1, normed * normed).label("sum_norm_sq"),
+            *means,
             _scales_agg(sub).label("scales"),
         ).select_from(sub)
 

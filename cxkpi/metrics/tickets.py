@@ -121,17 +121,19 @@ def _frt_query(ctx: Ctx) -> sa.Select:
     h = _hours_to_reply(t)
     created = _scope(ctx, t.c.created_at)
     replied = [*created, h.is_not(None), h >= 0]
+    # one scan of the period's tickets for the totals (the per-channel lines are a second, grouped one)
+    sub = sa.select(h.label("hours")).where(*created).subquery("created_tickets")
+    hours = sub.c.hours
+    ok = sa.and_(hours.is_not(None), hours >= 0)
     return sa.select(
-        _count(*created).label("created"),
-        _count(*replied).label("n"),
-        _count(*created, h < 0).label("negative"),
-        sa.select(sa.func.percentile_cont(sa.literal_column("0.5")).within_group(h))
-        .where(*replied)
-        .scalar_subquery()
-        .label("median"),
-        sa.select(exact_sum(h)).where(*replied).scalar_subquery().label("total"),
+        sa.func.count().label("created"),
+        _n_if(ok).label("n"),
+        _n_if(hours < 0).label("negative"),
+        # percentile_cont skips NULLs, so the CASE keeps the median to replied tickets
+        sa.func.percentile_cont(sa.literal_column("0.5")).within_group(sa.case((ok, hours))).label("median"),
+        exact_sum(sa.case((ok, hours))).label("total"),
         _by_channel(h, replied).label("by_channel"),
-    )
+    ).select_from(sub)
 
 
 def _by_channel(h: sa.ColumnElement[float], replied: list[sa.ColumnElement[bool]]) -> sa.ScalarSelect:
