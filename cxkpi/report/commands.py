@@ -9,6 +9,7 @@ opened alongside it, so use PostgreSQL or set the same $CXKPI_SECRET for both).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -30,7 +31,8 @@ def print_url(link: str, db: str | None) -> str:
     from cxkpi.store.engine import make_engine
 
     view = {k: v for k, v in query.items() if k in VIEW_KEYS}
-    return base + "?" + urlencode({"print": sh.print_pass(make_engine(db), query=view)})
+    engine = None if os.environ.get(sh.ENV_SECRET) and not db else make_engine(db)
+    return base + "?" + urlencode({"print": sh.print_pass(engine, query=view)})
 
 
 def cmd_report(args: argparse.Namespace) -> int:
