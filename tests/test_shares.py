@@ -147,3 +147,23 @@ def test_a_print_pass_lasts_two_minutes(engine: sa.Engine, monkeypatch: pytest.M
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real)
     assert sh.open_print_pass(engine, old) is None
     assert sh.open_print_pass(engine, recent) == {"query": {"period": "ytd"}}
+
+
+def test_cli_print_url_for_a_share_link_and_a_view_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    from urllib.parse import parse_qsl, urlsplit
+
+    from cxkpi.report.commands import print_url
+
+    # a share link is a viewer pass already: printed as it is, at the dashboard's root
+    assert (
+        print_url("https://cx.example.com/report?share=abc.def", None)
+        == "https://cx.example.com/?share=abc.def"
+    )
+    # a view link gets a print pass signed with $CXKPI_SECRET, carrying the view and nothing else
+    monkeypatch.setenv(sh.ENV_SECRET, "same-secret-as-the-dashboard")
+    url = print_url("http://localhost:8501/report?period=ytd&region=EMEA&junk=1", None)
+    assert url.startswith("http://localhost:8501/?print=")
+    token = dict(parse_qsl(urlsplit(url).query))["print"]
+    assert sh.open_print_pass(None, token) == {"query": {"period": "ytd", "region": "EMEA"}}  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="dashboard link"):
+        print_url("cx.example.com/report", None)

@@ -191,7 +191,7 @@ def print_pass(
     return _serializer(engine, PRINT_SALT).dumps({"share": share_id} if share_id else {"query": query})
 
 
-def open_print_pass(engine: sa.Engine, token: str) -> dict[str, Any] | None:
+def open_print_pass(engine: sa.Engine | None, token: str) -> dict[str, Any] | None:
     """The pass's payload, or None (damaged, another salt, or older than PRINT_MAX_AGE)."""
     try:
         payload = _serializer(engine, PRINT_SALT).loads(token, max_age=PRINT_MAX_AGE)
