@@ -15,6 +15,7 @@ The actor is set for the run (cxkpi.access.set_actor) so every library write che
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from typing import Any
 
@@ -80,7 +81,15 @@ def _is_local_request() -> bool:
         ip = st.context.ip_address  # None on loopback; AppTest hands a stand-in object (a local run too)
     except Exception:
         return True
-    return not isinstance(ip, str)
+    if not isinstance(ip, str):
+        return True
+    # A dual-stack socket reports 127.0.0.1 as ::ffff:127.0.0.1, which Streamlit does not map to None.
+    try:
+        addr = ipaddress.ip_address(ip.split("%", 1)[0])
+    except ValueError:
+        return False
+    mapped = getattr(addr, "ipv4_mapped", None)
+    return addr.is_loopback or bool(mapped and mapped.is_loopback)
 
 
 def session_actor() -> Actor:
