@@ -16,6 +16,8 @@ the process (all DuckDB threads; on a shared machine CPU is the steadier figure)
    statement computing the same aggregates (one scan per table, conditional aggregates);
 2. a weekly CSAT trend over the two years through cxkpi vs one hand-written GROUP BY week.
 The ratio is cxkpi / hand query; bench/results.md keeps the last run's figures.
+With --postgres the same store is copied into a PostgreSQL server started for the run (the test suite's
+helper) and cxkpi's three cases are timed there too (no hand query: it is DuckDB SQL).
 """
 
 from __future__ import annotations
@@ -194,6 +196,50 @@ def measure(url: str, repeat: int) -> list[tuple[str, tuple[float, float], tuple
     return rows
 
 
+def copy_to_postgres(duck_url: str) -> tuple[str, object]:
+    """A fresh PostgreSQL server holding the DuckDB store's canonical tables (CSV through COPY)."""
+    from cxkpi.store.schema import CANONICAL, loads
+    from tests.pgserver import PgServer
+
+    server = PgServer()
+    pg_url = server.start().rsplit("/", 1)[0] + "/postgres"
+    pg = make_engine(pg_url)
+    duck = make_engine(duck_url)
+    with tempfile.TemporaryDirectory() as tmp:
+        for table in [loads.name, *CANONICAL]:
+            csv_path = Path(tmp) / f"{table}.csv"
+            with duck.connect() as conn:
+                conn.exec_driver_sql(f"COPY {table} TO '{csv_path}' (FORMAT csv, HEADER false)")
+            raw = pg.raw_connection()
+            try:
+                with (
+                    raw.driver_connection.cursor() as cur,
+                    open(csv_path, "rb") as f,
+                    cur.copy(f"COPY {table} FROM STDIN WITH (FORMAT csv)") as cp,
+                ):
+                    while chunk := f.read(1 << 20):
+                        cp.write(chunk)
+                raw.driver_connection.commit()
+            finally:
+                raw.close()
+    with pg.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+    return pg_url, server
+
+
+def measure_cxkpi(url: str, repeat: int) -> list[tuple[str, tuple[float, float]]]:
+    """cxkpi alone (for PostgreSQL, where the DuckDB hand query does not run)."""
+    engine = make_engine(url)
+    return [
+        ("scorecard, a month", best_of(lambda: scorecard(engine, MONTH), repeat)),
+        ("scorecard, a year", best_of(lambda: scorecard(engine, YEAR), repeat)),
+        (
+            "weekly CSAT trend, two years (105 weeks)",
+            best_of(lambda: trend(engine, "csat", START, END, by="week"), repeat),
+        ),
+    ]
+
+
 def machine() -> str:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores (shared), {mem:.0f} GiB, Python {platform.python_version()}"
@@ -204,6 +250,9 @@ def main() -> None:
     ap.add_argument("--tickets", type=int, default=10_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--store", help="a DuckDB file to build (kept) or reuse; default: a temporary one")
+    ap.add_argument(
+        "--postgres", action="store_true", help="also time cxkpi on PostgreSQL (same store, copied)"
+    )
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
     path = Path(args.store) if args.store else Path(tmp.name) / "bench.duckdb"
@@ -223,6 +272,17 @@ def main() -> None:
             f" {ours_cpu:10.3f} {theirs_cpu:9.3f} {ours_cpu / max(theirs_cpu, 1e-3):7.1f}",
             flush=True,
         )
+    if args.postgres:
+        pg_url, server = copy_to_postgres(url)
+        try:
+            print(f"{'case, PostgreSQL':45} {'cxkpi s':>9} {'cxkpi cpu':>10}")
+            for name, (wall, cpu) in measure_cxkpi(pg_url, args.repeat):
+                print(
+                    f"{name:45} {wall:9.3f} {cpu:10.3f}  (CPU of this process only: the server's is not counted)",
+                    flush=True,
+                )
+        finally:
+            server.stop()  # type: ignore[attr-defined]
     tmp.cleanup()
 
 
