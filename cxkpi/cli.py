@@ -26,6 +26,7 @@ COMMANDS = {
     "demo": "cxkpi.demo:cmd_demo",
     "loads": "cxkpi.ingest.commands:cmd_loads",
     "remove": "cxkpi.ingest.commands:cmd_remove",
+    "restore": "cxkpi.ingest.restore:cmd_restore",
     "quality": "cxkpi.quality:cmd_quality",
     "user": "cxkpi.access.users:cmd_user",
     "report": "cxkpi.report.commands:cmd_report",
@@ -110,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=["table", "json"], default="table")
 
     sp = sub.add_parser("remove", help="remove a load and restore what it replaced")
+    sp.add_argument("load_id", type=int)
+    db(sp)
+
+    sp = sub.add_parser("restore", help="bring a removed load back, exactly the rows it had")
     sp.add_argument("load_id", type=int)
     db(sp)
 

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from cxkpi.store import checkpoint, make_engine, record_load, relink
 from cxkpi.store.bulk import bulk_insert
 from cxkpi.store.loads import has_demo
-from cxkpi.store.schema import CANONICAL, HISTORY, loads
+from cxkpi.store.schema import CANONICAL, HISTORY, REMOVED, loads
 
 DEMO_SYSTEM = "demo"
 DEMO_SOURCE = "demo"
@@ -950,7 +950,7 @@ def _clear(conn: sa.Connection) -> None:
     """Delete every row any demo load wrote (also a removed one's leftovers) and mark active demo loads removed."""
     demo_loads = sa.select(loads.c.load_id).where(loads.c.is_demo)
     for name in CANONICAL:
-        for t in (CANONICAL[name], HISTORY[name]):
+        for t in (CANONICAL[name], HISTORY[name], REMOVED[name]):
             conn.execute(sa.delete(t).where(t.c.load_id.in_(demo_loads)))
     conn.execute(sa.update(loads).where(loads.c.is_demo, loads.c.status == "active").values(status="removed"))
 

@@ -21,7 +21,7 @@ from cxkpi.store.bulk import bulk_insert
 from cxkpi.store.engine import checkpoint
 from cxkpi.store.link import relink
 from cxkpi.store.loads import next_load_id, record_load
-from cxkpi.store.schema import CANONICAL, HISTORY, NATURAL_KEYS, loads
+from cxkpi.store.schema import CANONICAL, HISTORY, NATURAL_KEYS, REMOVED, loads
 
 COMPARE_SKIP = ("load_id", "linked_account_id")
 
@@ -256,6 +256,20 @@ def remove_load(engine: sa.Engine, load_id: int) -> dict[str, int]:
             ).scalar()
             back = sa.and_(h.c.replaced_by_load == load_id, ~later_replaced)
             restored = conn.execute(sa.select(sa.func.count()).select_from(h).where(back)).scalar()
+            # Every version this load wrote (current or since replaced) is kept aside in `<table>_removed`,
+            # so that a restore brings exactly these rows back (cxkpi.ingest.restore).
+            kept = REMOVED[table]
+            conn.execute(sa.delete(kept).where(kept.c.load_id == load_id))
+            conn.execute(
+                sa.insert(kept).from_select(
+                    cols, sa.select(*[t.c[c] for c in cols]).where(t.c.load_id == load_id)
+                )
+            )
+            conn.execute(
+                sa.insert(kept).from_select(
+                    cols, sa.select(*[h.c[c] for c in cols]).where(h.c.load_id == load_id)
+                )
+            )
             conn.execute(sa.delete(t).where(t.c.load_id == load_id))
             # Versions this load replaced whose replacement was still current: back into the table.
             conn.execute(sa.insert(t).from_select(cols, sa.select(*[h.c[c] for c in cols]).where(back)))

@@ -24,7 +24,13 @@ def _v2_access(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1_initial, _v2_access]
+def _v3_removed_rows(conn: sa.Connection) -> None:
+    # <table>_removed: a removed load's rows, kept for `cxkpi restore`; new tables only
+    for table in schema.REMOVED.values():
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1_initial, _v2_access, _v3_removed_rows]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -133,6 +133,7 @@ def _columns(table: str) -> list[sa.Column]:
 
 CANONICAL: dict[str, sa.Table] = {}
 HISTORY: dict[str, sa.Table] = {}
+REMOVED: dict[str, sa.Table] = {}
 
 for _name, _key in NATURAL_KEYS.items():
     _cols = _columns(_name) + _bookkeeping()
@@ -146,6 +147,8 @@ for _name, _key in NATURAL_KEYS.items():
         *[sa.Column(c.name, c.type) for c in _cols],
         sa.Column("replaced_by_load", sa.BigInteger, nullable=False),
     )
+    # The rows of a removed load, kept so that restoring it brings exactly them back.
+    REMOVED[_name] = sa.Table(f"{_name}_removed", metadata, *[sa.Column(c.name, c.type) for c in _cols])
 
 accounts = CANONICAL["accounts"]
 subscriptions = CANONICAL["subscriptions"]
