@@ -23,6 +23,7 @@ from cxkpi import (
     store,
 )
 from cxkpi.i18n import N_, get_locale, t
+from cxkpi.ingest.api import Preview
 from cxkpi.method import safe_frame
 from cxkpi.safety import markdown_text
 from pages import common
@@ -30,6 +31,7 @@ from pages import common
 TYPES = ["csv", "tsv", "txt", "xlsx", "xls"]
 MAX_UPLOAD_MB = 200
 PREVIEW_ROWS = 10
+KEEP_ROWS = 200  # what a session keeps of a file between runs (the rows shown come from these)
 NOT_MAPPED = ""
 STATE = "data_state"  # session: {"previews": {key: Preview}, "answers": {sha: {...}}, "mappings": {sha: spec}}
 
@@ -48,6 +50,31 @@ def _sha(data: bytes) -> str:
 
 def _preview_key(sha: str, name: str, answers: dict, mapping: dict | None) -> str:
     return json.dumps([sha, name, answers, mapping], sort_keys=True, default=str)
+
+
+def _full_preview(api, data: bytes, name: str, answers: dict, mapping: dict | None, progress: Any = None):
+    # the upload cap holds for what a ZIP/gzip/XLSX inflates to, not only for the bytes sent
+    return api.preview(
+        data, name, engine=common.engine(), progress=progress, answers=answers or None, mapping=mapping,
+        max_bytes=MAX_UPLOAD_MB * 1_000_000,
+    )  # fmt: skip
+
+
+@dataclasses.dataclass
+class KeptPreview(Preview):
+    """What a session keeps of a preview: the rows shown and the verdict, not the frames of the whole file
+    (a 150 MB export once kept 2.2 GB per session). Loading previews the uploaded bytes again."""
+
+    loadable: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.loadable
+
+
+def _kept(p: Preview) -> KeptPreview:
+    fields = {f.name: getattr(p, f.name) for f in dataclasses.fields(Preview)}
+    return KeptPreview(**{**fields, "rows": p.rows.head(KEEP_ROWS), "_mapped": None}, loadable=p.ok)
 
 
 def _read_all(files: list, api) -> list[tuple[Any, bytes, str, Any]]:
@@ -70,11 +97,7 @@ def _read_all(files: list, api) -> list[tuple[Any, bytes, str, Any]]:
             def report(frac: float, i: int = i, name: str = f.name) -> None:
                 bar.progress(min(1.0, (i + max(0.0, min(1.0, frac))) / len(todo)), text=t("data.reading", name=name))
 
-            # the upload cap holds for what a ZIP/gzip/XLSX inflates to, not only for the bytes sent
-            st_["previews"][key] = api.preview(
-                data, f.name, engine=common.engine(), progress=report, answers=answers or None, mapping=mapping,
-                max_bytes=MAX_UPLOAD_MB * 1_000_000,
-            )  # fmt: skip
+            st_["previews"][key] = _kept(_full_preview(api, data, f.name, answers, mapping, progress=report))
         bar.progress(1.0, text=t("data.read_done", n=len(todo)))
     # forget previews of files no longer in the uploader
     keep = {k for *_, k in items}
@@ -229,12 +252,16 @@ def _md(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~" else c for c in text)
 
 
-def _commit(api, p) -> None:
+def _commit(api, p, data: bytes, sha: str) -> None:
+    # The session kept only what was shown: read the uploaded bytes again, with the same answers and mapping.
+    answers, mapping = _state()["answers"].get(sha, {}), _state()["mappings"].get(sha)
+    full = _full_preview(api, data, p.file_name, answers, mapping)
     # Imports take turns (cxkpi.store): say so while this one waits, instead of failing.
     waiting = st.empty()
     if store.import_running(common.engine()):
         waiting.info(_say("data.waiting_for_import"), icon=":material/hourglass_top:")
-    rep = api.commit(common.engine(), p)
+    rep = api.commit(common.engine(), full)
+    del full  # the whole file's frames go as soon as they are written
     waiting.empty()
     _state()["reports"].append(rep)
 
@@ -284,7 +311,7 @@ def _file_card(f, data: bytes, sha: str, p, api) -> None:
         if st.button(t("data.load_one"), key=f"data_load_{sha[:12]}", disabled=not can_load, type="primary",
                      icon=":material/upload:"):  # fmt: skip
             with st.spinner(t("data.loading", name=markdown_text(f.name))):
-                _commit(api, p)
+                _commit(api, p, data, sha)
             _state()["previews"].clear()  # re-preview: the file is now "already loaded"
             st.rerun()
 
@@ -330,14 +357,14 @@ def _upload_section(api) -> None:
     if not files:
         return
     previews = _read_all(files, api)
-    ready = [(f, p) for f, _, _, p in previews if p.ok and p.already_loaded is None]
+    ready = [(f, data, sha, p) for f, data, sha, p in previews if p.ok and p.already_loaded is None]
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
     c1.caption(t("data.summary", files=len(previews), ready=len(ready)))
     if c2.button(t("data.load_all", n=len(ready)), key="data_load_all", disabled=not ready, type="primary",
                  icon=":material/upload:"):  # fmt: skip
         with st.spinner(t("data.loading_all", n=len(ready))):
-            for _, p in ready:
-                _commit(api, p)
+            for _, data, sha, p in ready:
+                _commit(api, p, data, sha)
         _state()["previews"].clear()
         st.rerun()
     for f, data, sha, p in previews:
