@@ -365,7 +365,54 @@ def _row_checks() -> list[_RowCheck]:
             _unlinked(table), _unlinked_parts(table), _unlinked_affects(table),
             when=lambda s: s.has_accounts,
         ))
+    for table in DATE_COLUMNS:
+        checks.append(_RowCheck(
+            f"{table}.implausible_date", table, "warning", f"{table.capitalize()} with implausible dates",
+            f"have a date before {EARLIEST.year} or more than a day in the future",
+            "such a row is counted in a period it almost certainly does not belong to (or in none shown)",
+            "A typo, a placeholder (0001, 1677, 9999) or a clock set wrong is more likely than a real event: "
+            "correct the date in the export and load it again.",
+            _implausible(table), _implausible_column(table),
+            affects=(lambda parts: list(KINDS)) if table == "responses" else None,
+        ))
     return checks
+
+
+# Every date column; a renewal's due date and a subscription's end are meant to lie ahead (only too early counts).
+DATE_COLUMNS: dict[str, list[str]] = {
+    "accounts": ["created_at", "churned_at"],
+    "subscriptions": ["started_at", "ended_at"],
+    "payments": ["paid_at"],
+    "renewals": ["due_date"],
+    "tickets": ["created_at", "first_reply_at", "solved_at"],
+    "responses": ["submitted_at"],
+    "costs": ["date"],
+}
+SCHEDULED = {"due_date", "ended_at"}
+EARLIEST = dt.datetime(1990, 1, 1)  # no customer-success tool has real events before this (as the importer)
+
+
+def _implausible_conds(table: str) -> list[tuple[str, sa.ColumnElement[bool]]]:
+    t = CANONICAL[table]
+    # read at each run, not at import: a long-running dashboard's "future" moves on
+    latest = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=1)
+    out = []
+    for name in DATE_COLUMNS[table]:
+        col = t.c[name]
+        is_date = not isinstance(col.type, sa.DateTime)
+        early = col < (EARLIEST.date() if is_date else EARLIEST)
+        late = col > (latest.date() if is_date else latest)
+        out.append((name, early if name in SCHEDULED else sa.or_(early, late)))
+    return out
+
+
+def _implausible(table: str) -> Callable[[_Scope], list[sa.ColumnElement[bool]]]:
+    return lambda s: [sa.or_(*[cond for _, cond in _implausible_conds(table)])]
+
+
+def _implausible_column(table: str) -> Callable[[_Scope], list[sa.ColumnElement[Any]]]:
+    # the first column with such a date names the row's part of the breakdown
+    return lambda s: [sa.case(*[(cond, sa.literal(name)) for name, cond in _implausible_conds(table)], else_=sa.null())]
 
 
 ROW_CHECKS = _row_checks()
@@ -413,7 +460,7 @@ def _breakdown(parts: dict[tuple, int], check: _RowCheck) -> str:
         if key[0] is not None:
             first[key[0]] += n
     # one kind only says nothing the title does not; reasons and currencies are worth naming even alone
-    if not first or (len(first) == 1 and not check.code.endswith((".unlinked", ".other_currency"))):
+    if not first or (len(first) == 1 and not check.code.endswith((".unlinked", ".other_currency", ".implausible_date"))):
         return ""
     return " (" + ", ".join(f"{k} {v}" for k, v in sorted(first.items(), key=lambda kv: (-kv[1], kv[0]))) + ")"
 

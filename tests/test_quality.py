@@ -236,6 +236,29 @@ def test_tickets_solved_or_answered_before_they_were_created(engine: sa.Engine) 
     assert f["tickets.reply_before_created"].affects == ["frt"]
 
 
+def test_implausible_dates_already_stored(engine: sa.Engine) -> None:
+    c = T(2025, 2, 3, 10)
+    far = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(days=3)  # more than a day ahead
+    insert(engine, "tickets", [  # the importer loads such dates with a warning; the report finds them later
+        {"ticket_id": "D1", "created_at": c, "solved_at": None},  # plausible
+        {"ticket_id": "D2", "created_at": T(1677, 9, 22), "solved_at": None},  # a placeholder
+        {"ticket_id": "D3", "created_at": c, "solved_at": far},  # solved in the future
+        {"ticket_id": "D4", "created_at": T(1989, 12, 31, 23), "solved_at": c},  # an hour before 1990
+    ])
+    insert(engine, "renewals", [  # a due date ahead is normal; one in 0001 is not
+        {"renewal_id": "R1", "account_id": "A1", "due_date": far.date(), "outcome": "renewed"},
+        {"renewal_id": "R2", "account_id": "A1", "due_date": dt.date(1, 1, 1), "outcome": "renewed"},
+    ])
+    f = by_code(report(engine))
+    t = f["tickets.implausible_date"]
+    # D2 and D4 by created_at, D3 by solved_at -> 3; D1 is fine
+    assert (t.severity, t.count, t.examples) == ("warning", 3, ["D2", "D3", "D4"])
+    assert "(created_at 2, solved_at 1)" in t.detail and "before 1990" in t.detail
+    assert t.affects == TICKET_METRICS
+    r = f["renewals.implausible_date"]
+    assert (r.count, r.examples) == (1, ["R2"])  # R1's due date ahead is scheduled, not implausible
+
+
 def test_tickets_with_negative_handle_time_or_counts(engine: sa.Engine) -> None:
     c = T(2025, 2, 3, 10)
     insert(engine, "tickets", [  # the importer blanks a negative duration and refuses a negative count
