@@ -17,8 +17,10 @@ import sqlalchemy as sa
 
 from cxkpi.cli import main
 from cxkpi.demo import (
+    COST_CATEGORIES,
     DEMO_SYSTEM,
     DEMO_TABLES,
+    N_ACCOUNTS,
     build_demo,
     clear_demo,
     default_end_month,
@@ -136,7 +138,7 @@ def test_bulk_insert_dates_and_booleans(engine: sa.Engine) -> None:
 def test_bulk_insert_30000_demo_tickets(engine: sa.Engine) -> None:
     df = build_demo(END)["tickets"]
     df = df.assign(load_id=1, system="bench")
-    assert len(df) >= 28_000
+    assert len(df) == 29_650  # seed 7, end month Dec 2025: the same rows on every run
     with engine.begin() as conn:
         n = bulk_insert(conn, tickets, df)
     with engine.connect() as conn:
@@ -272,8 +274,8 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
 def test_sizes_and_shape(story: sa.Engine) -> None:
     with story.connect() as conn:
         q = lambda sql: conn.execute(sa.text(sql)).all()  # noqa: E731
-        assert 350 <= q("SELECT count(*) FROM accounts")[0][0] <= 450
-        assert 27_000 <= q("SELECT count(*) FROM tickets")[0][0] <= 33_000
+        assert q("SELECT count(*) FROM accounts")[0][0] == N_ACCOUNTS == 400
+        assert q("SELECT count(*) FROM tickets")[0][0] == 29_650  # seed 7, end month Dec 2025 (deterministic)
         assert {r[0] for r in q("SELECT DISTINCT segment FROM accounts")} == {"SMB", "Mid-market", "Enterprise"}
         assert {r[0] for r in q("SELECT DISTINCT region FROM accounts")} == {"NA", "EMEA", "APAC", "LATAM"}
         assert {r[0] for r in q("SELECT DISTINCT channel FROM tickets")} == {"email", "chat", "phone", "web"}
@@ -284,23 +286,23 @@ def test_sizes_and_shape(story: sa.Engine) -> None:
         assert q("SELECT min(scale_min), max(scale_max) FROM responses WHERE kind = 'nps'")[0] == (0.0, 10.0)
         assert q("SELECT count(*) FROM responses WHERE kind = 'esat' AND (account_id IS NOT NULL "
                  "OR respondent IS NULL)")[0][0] == 0
-        assert q("SELECT count(DISTINCT category) FROM costs")[0][0] >= 3
+        assert {r[0] for r in q("SELECT DISTINCT category FROM costs")} == set(COST_CATEGORIES)  # all 4
         # every row is bookkept as the demo's
         for t in DEMO_TABLES:
             assert q(f"SELECT count(*) FROM {t} WHERE system <> 'demo' OR load_id IS NULL")[0][0] == 0
         # the window: 2024-01-01 up to (not including) 2026-01-01
         lo, hi = q("SELECT min(created_at), max(created_at) FROM tickets")[0]
-        assert lo >= dt.datetime(2024, 1, 1) and hi < dt.datetime(2026, 1, 1)
+        assert (lo, hi) == (dt.datetime(2024, 1, 1, 0, 30, 5), dt.datetime(2025, 12, 31, 23, 50, 10))
         # chat answers in minutes, e-mail in hours (medians)
         med = dict(q("SELECT channel, median(first_reply_minutes) FROM tickets GROUP BY channel"))
         assert med["chat"] < 10 and 60 < med["email"] < 24 * 60
         # upgrades modelled as one subscription ending the instant the next starts
         assert q("SELECT count(*) FROM subscriptions a JOIN subscriptions b ON a.account_id = b.account_id "
-                 "AND a.ended_at = b.started_at AND a.amount > 0")[0][0] > 20
+                 "AND a.ended_at = b.started_at AND a.amount > 0")[0][0] == 95
         # reactivations: a new subscription after a gap of at least 30 days
         assert q("SELECT count(*) FROM subscriptions a JOIN subscriptions b ON a.account_id = b.account_id "
-                 "AND b.started_at >= a.ended_at + INTERVAL 30 DAY")[0][0] > 0
-        assert q("SELECT count(*) FROM subscriptions WHERE amount = 0")[0][0] > 10  # trials
+                 "AND b.started_at >= a.ended_at + INTERVAL 30 DAY")[0][0] == 34
+        assert q("SELECT count(*) FROM subscriptions WHERE amount = 0")[0][0] == 68  # 14-day trials
         # churned accounts have a reason, others none
         assert q("SELECT count(*) FROM accounts WHERE (churned_at IS NULL) <> (churn_reason IS NULL)")[0][0] == 0
         # every ticket links to its account
@@ -317,7 +319,8 @@ def test_csat_crosses_80_then_dips_in_the_incident_quarter(story: sa.Engine) -> 
         )).all()
     quarters = [r[0].date() for r in rows]
     share = [r[1] for r in rows]
-    assert len(quarters) == 8 and all(r[2] > 500 for r in rows)
+    assert len(quarters) == 8
+    assert [r[2] for r in rows] == [837, 813, 846, 805, 927, 873, 1055, 1119]  # answers per quarter (seed 7)
     assert share[0] < 80  # starts below the line
     crossed = next(i for i, s in enumerate(share) if s >= 80)
     dips = [i for i in range(crossed + 1, len(share)) if share[i] < 80]
@@ -352,9 +355,11 @@ def test_accounts_with_reopened_tickets_churn_more_and_score_lower(story: sa.Eng
             "FROM responses WHERE kind = 'nps'"
         )).scalar()
     (_, n_clean, ch_clean), (_, n_reopen, ch_reopen) = churn
-    assert n_clean + n_reopen == 400 and min(n_clean, n_reopen) > 100
+    assert (n_clean, n_reopen) == (217, 183)  # 217 + 183 = 400 accounts (seed 7)
+    assert (ch_clean, ch_reopen) == (39, 65)  # 39 / 217 = 18.0 % vs 65 / 183 = 35.5 % churned
     share_clean, share_reopen = ch_clean / n_clean, ch_reopen / n_reopen
     assert share_reopen > 1.5 * share_clean, (share_reopen, share_clean)
     assert csat[True] < csat[False] - 0.1, csat
     assert nps[1] < nps[0] - 10, nps
-    assert 20 <= overall_nps <= 45, overall_nps
+    # 1,819 promoters and 711 detractors of 4,140 answers: 100 × (1819 − 711) / 4140 = 26.76…
+    assert overall_nps == pytest.approx(100 * (1819 - 711) / 4140)

@@ -16,8 +16,13 @@ _REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "costs": (("date", "period"), ("category",), ("amount",)),
 }
 _LABELS = {
-    "accounts": "accounts", "subscriptions": "subscriptions", "payments": "payments",
-    "renewals": "renewals", "tickets": "tickets", "responses": "survey responses", "costs": "retention costs",
+    "accounts": "accounts",
+    "subscriptions": "subscriptions",
+    "payments": "payments",
+    "renewals": "renewals",
+    "tickets": "tickets",
+    "responses": "survey responses",
+    "costs": "retention costs",
 }
 _SKIP = {"load_id", "system", "linked_account_id"}
 _UNITS = {"first_reply_minutes": "minutes", "handle_minutes": "minutes"}
@@ -47,18 +52,40 @@ def template_header(table: str) -> list[str]:
 def _derive(fr) -> None:  # noqa: ANN001 - a mapping.Frame
     from cxkpi.ingest.mapping import _derive_generic
 
-    _derive_generic(fr)
+    if fr.source.table == "costs":
+        _derive_generic(fr)
+    _warn_unused(fr)
+
+
+def _warn_unused(fr) -> None:  # noqa: ANN001 - a mapping.Frame
+    """Name every column of the file that no template column read: a column is never dropped silently."""
+    read = set(fr.origin.values())
+    # A blank header over blank cells (a trailing delimiter) is no column at all.
+    unused = [
+        n
+        for n, h, cells in zip(fr.raw.column_names(), fr.raw.header, fr.text.T.values, strict=False)
+        if n not in read and (h.strip() or any(str(c or "").strip() for c in cells))
+    ]
+    if unused:
+        names = ", ".join(repr(h) for h in unused)
+        fr.problems.add(
+            "warning",
+            f"column(s) {names} not used: the {_LABELS[fr.source.table]} template has no such column, so "
+            f"cxkpi did not load it (its columns: {', '.join(template_header(fr.source.table))}).",
+        )
 
 
 for _t in CANONICAL:
-    register(Source(
-        name=f"cxkpi_{_t}",
-        label=f"cxkpi template — {_LABELS[_t]}",
-        system="cxkpi",
-        table=_t,
-        required=_REQUIRED[_t],
-        optional=tuple(n for n in _columns(_t) if (n,) not in _REQUIRED[_t]),
-        columns=_columns(_t),
-        derive=_derive if _t == "costs" else None,
-        doc="Headers are the canonical column names; dates ISO; durations in minutes; scores with their scale.",
-    ))
+    register(
+        Source(
+            name=f"cxkpi_{_t}",
+            label=f"cxkpi template — {_LABELS[_t]}",
+            system="cxkpi",
+            table=_t,
+            required=_REQUIRED[_t],
+            optional=tuple(n for n in _columns(_t) if (n,) not in _REQUIRED[_t]),
+            columns=_columns(_t),
+            derive=_derive,
+            doc="Headers are the canonical column names; dates ISO; durations in minutes; scores with their scale.",
+        )
+    )
