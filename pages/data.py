@@ -447,6 +447,43 @@ def _history_section(api) -> None:
     if "data_removed" in st.session_state:
         lid, n = st.session_state.pop("data_removed")
         st.success(t("data.removed", load_id=lid, n=fmt.count(n)), icon=":material/delete:")
+    _restore_section(loads, api)
+
+
+def _restore_section(loads: list[dict], api) -> None:
+    """A removed load can be brought back (cxkpi.ingest.restore); asked first, like remove."""
+    removed = [r for r in loads if r["status"] == "removed"]
+    if removed and api is not None:
+        from cxkpi.ingest.restore import CannotRestore, restore_load
+
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        choice = c1.selectbox(t("data.restore_pick"), [r["load_id"] for r in removed], key="data_restore_pick",
+                              format_func=lambda i: next(f"#{r['load_id']} · {r['file_name']}" for r in removed
+                                                         if r["load_id"] == i))  # fmt: skip
+        if c2.button(t("data.restore"), key="data_restore", icon=":material/restore:"):
+            st.session_state["data_restore_asked"] = int(choice)
+        if st.session_state.get("data_restore_asked") == int(choice):
+            st.warning(t("confirm.restore", load_id=int(choice)), icon=":material/help:")
+            y, n = st.columns(2)
+            if y.button(t("confirm.restore_yes"), key="data_restore_yes", type="primary"):
+                st.session_state.pop("data_restore_asked", None)
+                try:
+                    counts = restore_load(common.engine(), int(choice))
+                except CannotRestore as e:
+                    st.session_state["data_restore_refused"] = (int(choice), str(e))
+                else:
+                    _state()["previews"].clear()
+                    st.session_state["data_restored"] = (int(choice), sum(counts.values()))
+                st.rerun()
+            if n.button(t("confirm.cancel"), key="data_restore_no"):
+                st.session_state.pop("data_restore_asked", None)
+                st.rerun()
+    if "data_restored" in st.session_state:
+        lid, n = st.session_state.pop("data_restored")
+        st.success(t("data.restored", load_id=lid, n=fmt.count(n)), icon=":material/restore:")
+    if "data_restore_refused" in st.session_state:
+        lid, why = st.session_state.pop("data_restore_refused")
+        st.error(t("data.cannot_restore", load_id=lid, why=why), icon=":material/block:")
 
 
 def _templates_section(api) -> None:
