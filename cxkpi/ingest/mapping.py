@@ -77,9 +77,14 @@ class Frame:
         self.options = options
         self.answers: dict[str, Any] = dict(options.get("answers") or {})
         names = raw.column_names()
-        self.text = pd.DataFrame(raw.rows, columns=names, dtype=object) if raw.rows else pd.DataFrame(
-            columns=names, dtype=object)
-        self.rownum = np.asarray(raw.row_numbers or range(raw.first_data_line, raw.first_data_line + len(self.text)))
+        self.text = (
+            pd.DataFrame(raw.rows, columns=names, dtype=object)
+            if raw.rows
+            else pd.DataFrame(columns=names, dtype=object)
+        )
+        self.rownum = np.asarray(
+            raw.row_numbers or range(raw.first_data_line, raw.first_data_line + len(self.text))
+        )
         self.index: dict[str, str] = {}
         for n in names:
             self.index.setdefault(norm(n), n)
@@ -127,7 +132,9 @@ class Frame:
         self.keep &= ~mask
 
     def set(self, name: str, values: Any, origin: str | None = None) -> None:
-        self.out[name] = pd.Series(values, index=self.text.index) if not isinstance(values, pd.Series) else values
+        self.out[name] = (
+            pd.Series(values, index=self.text.index) if not isinstance(values, pd.Series) else values
+        )
         if origin:
             self.origin[name] = origin
 
@@ -135,8 +142,11 @@ class Frame:
 
     def parse_field(self, table: str, name: str, f: Field) -> None:
         if f.const is not None:
-            self.set(name, pd.Series([f.const] * len(self.text), index=self.text.index, dtype=object),
-                     f"={f.const}")
+            self.set(
+                name,
+                pd.Series([f.const] * len(self.text), index=self.text.index, dtype=object),
+                f"={f.const}",
+            )
             return
         header = self.col(*f.names)
         if header is None:
@@ -147,8 +157,12 @@ class Frame:
             # One answer per row (template, user mapping): numbers, known label ladders or '10 - Extremely likely'.
             sv = score_values(self, header)
             if sv is None:
-                self.problems.add("error", "these answers are neither numbers nor a label scale cxkpi knows; "
-                                  "give each label's score in a mapping file's [values.score] table.", column=header)
+                self.problems.add(
+                    "error",
+                    "these answers are neither numbers nor a label scale cxkpi knows; "
+                    "give each label's score in a mapping file's [values.score] table.",
+                    column=header,
+                )
                 self.out[name] = pd.Series(np.nan, index=self.text.index)
                 return
             nums, self.label_scale, bad = sv
@@ -165,8 +179,10 @@ class Frame:
             if not isinstance(typ, sa.String):
                 s = s.astype(object)
             blank = s.isna()
-            if not isinstance(typ, sa.String | sa.Boolean) and not s[~blank].map(
-                    lambda v: isinstance(v, str)).any():
+            if (
+                not isinstance(typ, sa.String | sa.Boolean)
+                and not s[~blank].map(lambda v: isinstance(v, str)).any()
+            ):
                 return pd.to_numeric(s, errors="coerce")
             if isinstance(typ, sa.String):
                 return s
@@ -182,8 +198,9 @@ class Frame:
                 try:
                     vals, bad = V.parse_duration(s, f.unit)
                 except ValueError as e:
-                    self.problems.add("error", f"{e}. Say the unit in a mapping file ([options] unit).",
-                                      column=header)
+                    self.problems.add(
+                        "error", f"{e}. Say the unit in a mapping file ([options] unit).", column=header
+                    )
                     return pd.Series(np.nan, index=s.index)
                 self._bad(header, s, bad, f"is not a duration in {f.unit}.")
             else:
@@ -224,8 +241,14 @@ class Frame:
             else:
                 pos = np.flatnonzero(unknown.to_numpy())
                 known = ", ".join(sorted({str(k) for k in (f.values or {})}))[:300]
-                self.problems.cells("error", f"is not a value cxkpi knows here (known: {known}). Add it to a "
-                                    "mapping file's [values] table.", self.rows(pos), list(s.iloc[pos]), header)
+                self.problems.cells(
+                    "error",
+                    f"is not a value cxkpi knows here (known: {known}). Add it to a "
+                    "mapping file's [values] table.",
+                    self.rows(pos),
+                    list(s.iloc[pos]),
+                    header,
+                )
                 mapped[unknown] = None
         mapped[blank] = None
         return mapped.where(mapped.map(lambda v: v is not _MISSING), None)
@@ -233,8 +256,13 @@ class Frame:
     def _bad(self, header: str, s: pd.Series, bad: list[int], what: str) -> None:
         bad = [int(b) for b in bad if self.keep[int(b)]]
         if bad:
-            self.problems.cells("error", f"{what} Fix the cell or clear it, then upload again.",
-                                self.rows(bad), list(s.iloc[bad]), header)
+            self.problems.cells(
+                "error",
+                f"{what} Fix the cell or clear it, then upload again.",
+                self.rows(bad),
+                list(s.iloc[bad]),
+                header,
+            )
 
     def _dates(self, header: str, s: pd.Series) -> pd.Series:
         tz = self.zones.get(header) or header_tz(header) or self.options.get("tz") or self.source.tz
@@ -264,15 +292,24 @@ class Frame:
         if choice is None:
             header, s, _ = self._pending_dates[0]
             samples = [v for v in s if v][:3]
-            self.questions.append(Question(
-                id="dayfirst",
-                prompt=(f"Dates in {self.raw.file_name} (column '{header}', e.g. {', '.join(samples)}) could be "
-                        "day/month or month/day. Is the day first?"),
-                choices=["yes", "no"], column=header, samples=samples))
+            self.questions.append(
+                Question(
+                    id="dayfirst",
+                    prompt=(
+                        f"Dates in {self.raw.file_name} (column '{header}', e.g. {', '.join(samples)}) could be "
+                        "day/month or month/day. Is the day first?"
+                    ),
+                    choices=["yes", "no"],
+                    column=header,
+                    samples=samples,
+                )
+            )
             return
         for header, s, tz in self._pending_dates:
             res = V.parse_datetimes(s, dayfirst=choice, tz=tz)
-            self._bad(header, s, res.bad_positions, f"is not a date ({res.format or 'format not recognised'}).")
+            self._bad(
+                header, s, res.bad_positions, f"is not a date ({res.format or 'format not recognised'})."
+            )
             for name, origin in self.origin.items():
                 if origin == header and name in self.out:
                     self.out[name] = res.values
@@ -283,8 +320,10 @@ _MISSING = object()
 # What a number cell may look like: '1,234.56', '1.234,56', '12,5', 'USD 1,234', '$1,234.56', '(12.00)', '45%',
 # '2.15E+14'. values.parse_numbers also pulls digits out of text ('abc12' -> 12); a cell that is not
 # number-like is an error here, not a number.
-_NUMLIKE = re.compile(r"^\(?\s*[-+]?\s*(?:[A-Za-z]{3}\s?|[$€£¥₹]\s?)?[-+]?\d[\d\s.,'’\u00a0\u202f]*"
-                      r"(?:[eE][-+]?\d+)?\s*(?:%|[A-Za-z]{3}|[$€£¥₹])?\s*\)?$")
+_NUMLIKE = re.compile(
+    r"^\(?\s*[-+]?\s*(?:[A-Za-z]{3}\s?|[$€£¥₹]\s?)?[-+]?\d[\d\s.,'’\u00a0\u202f]*"
+    r"(?:[eE][-+]?\d+)?\s*(?:%|[A-Za-z]{3}|[$€£¥₹])?\s*\)?$"
+)
 
 
 def _not_numberlike(s: pd.Series) -> list[int]:
@@ -358,13 +397,21 @@ def _frame_of(fr: Frame, table: str) -> pd.DataFrame:
 _CES = re.compile(r"\b(easy|easier|ease|effort|effortless|difficult|hard to)\b|容易|费力|facile|semplice")
 _NPS = re.compile(r"recommend|raccomand|consiglier|推荐|\bnps\b")
 _ENPS = re.compile(r"recommend (working|(us|\w+) as an? (employer|place to work))|place to work|\benps\b")
-_SAT = re.compile(r"satisf|happy|happiness|rate (the|your|our)|rating|how (good|well)|满意|soddisf|voto|punteggio")
-_EMPLOYEE = re.compile(r"\b(job|your work|at work|working (at|in|for|here)|workplace|employee|employer|colleagues"
-                       r"|your (team|manager|role)|career|place to work)\b|员工|工作|lavoro|dipendent")
-_CUSTOMER = re.compile(r"\b(support|service|product|agent|purchase|order|ticket|experience with (us|our)|"
-                       r"the help|customer|resolved|answer)\b|客服|产品|服务|assistenza|prodotto|servizio")
-_COMMENT = re.compile(r"why|reason|comment|what could|what one thing|one thing|feedback|suggest|remark|improve|"
-                      r"anything else|tell us|explain|原因|建议|意见|perché|commento|motivo|suggeriment")
+_SAT = re.compile(
+    r"satisf|happy|happiness|rate (the|your|our)|rating|how (good|well)|满意|soddisf|voto|punteggio"
+)
+_EMPLOYEE = re.compile(
+    r"\b(job|your work|at work|working (at|in|for|here)|workplace|employee|employer|colleagues"
+    r"|your (team|manager|role)|career|place to work)\b|员工|工作|lavoro|dipendent"
+)
+_CUSTOMER = re.compile(
+    r"\b(support|service|product|agent|purchase|order|ticket|experience with (us|our)|"
+    r"the help|customer|resolved|answer)\b|客服|产品|服务|assistenza|prodotto|servizio"
+)
+_COMMENT = re.compile(
+    r"why|reason|comment|what could|what one thing|one thing|feedback|suggest|remark|improve|"
+    r"anything else|tell us|explain|原因|建议|意见|perché|commento|motivo|suggeriment"
+)
 _SCALE_IN_TEXT = re.compile(r"\(?\b(0|1)\s*(?:-|–|to|a|~|—)\s*(5|7|10)\b\)?")
 
 
@@ -384,8 +431,13 @@ def kind_from_text(text: str, *, employee_tool: bool = False) -> tuple[str | Non
         return None, True
     emp = bool(_EMPLOYEE.search(t))
     cust = bool(_CUSTOMER.search(t))
-    if _NPS.search(t):
-        if _ENPS.search(t) or (emp and not cust):
+    from cxkpi.ingest.vocabulary import normalize, words_in
+
+    n = normalize(text)
+    # The vocabulary (nine languages) as well as the English/Italian/Chinese patterns: "¿... nos recomiende a
+    # un amigo?", "友人や同僚に薦める". Only recommending the company as a place to work is employee NPS.
+    if _NPS.search(t) or words_in(n, "nps"):
+        if _ENPS.search(t) or words_in(n, "employer") or (emp and not cust and not words_in(n, "friend")):
             return "enps", True  # employee NPS: not a cxkpi metric, not loaded
         return "nps", True
     if _CES.search(t):
@@ -405,8 +457,15 @@ def _label_scale(values: pd.Series) -> tuple[dict[str, float], tuple[float, floa
     if not labels:
         return None
     fd = {k for k in labels if "happy" in k}
-    if fd and labels <= {"extremely happy", "very happy", "happy", "neutral", "unhappy", "very unhappy",
-                         "extremely unhappy"}:
+    if fd and labels <= {
+        "extremely happy",
+        "very happy",
+        "happy",
+        "neutral",
+        "unhappy",
+        "very unhappy",
+        "extremely unhappy",
+    }:
         return _freshdesk_ladder(labels)
     for ladder, scale in LABEL_SCALES:
         if labels <= set(ladder):
@@ -426,8 +485,18 @@ def _freshdesk_ladder(labels: set[str]) -> tuple[dict[str, float], tuple[float, 
     """Freshdesk's survey labels depend on the scale size: 7-point (Extremely … ), 5-point (Very … ),
     3-point (Happy / Neutral / Unhappy). The largest label seen decides (see docs/ingest.md)."""
     if labels & {"extremely happy", "extremely unhappy"}:
-        return ({"extremely happy": 7, "very happy": 6, "happy": 5, "neutral": 4, "unhappy": 3,
-                 "very unhappy": 2, "extremely unhappy": 1}, (1, 7))
+        return (
+            {
+                "extremely happy": 7,
+                "very happy": 6,
+                "happy": 5,
+                "neutral": 4,
+                "unhappy": 3,
+                "very unhappy": 2,
+                "extremely unhappy": 1,
+            },
+            (1, 7),
+        )
     if labels & {"very happy", "very unhappy"}:
         return ({"very happy": 5, "happy": 4, "neutral": 3, "unhappy": 2, "very unhappy": 1}, (1, 5))
     return ({"happy": 3, "neutral": 2, "unhappy": 1}, (1, 3))
@@ -454,7 +523,9 @@ def score_values(fr: Frame, header: str) -> tuple[pd.Series, tuple[float, float]
     lead = filled.map(lambda v: _LEADING_NUM.match(v))
     if lead.map(bool).mean() >= 0.95:  # choice text like "10 - Extremely likely"
         vals = s.map(lambda v: float(m.group(1)) if (m := _LEADING_NUM.match(v)) else np.nan)
-        badpos = [i for i in np.flatnonzero(~s.isin(V.BLANKS).to_numpy() & vals.isna().to_numpy()) if fr.keep[i]]
+        badpos = [
+            i for i in np.flatnonzero(~s.isin(V.BLANKS).to_numpy() & vals.isna().to_numpy()) if fr.keep[i]
+        ]
         return vals.astype("float64"), None, badpos
     return None
 
@@ -492,8 +563,10 @@ def _explode_survey(fr: Frame, survey: Survey) -> pd.DataFrame:
     used = set(fr.origin.values())
     skip = {norm(s) for s in survey.skip}
     opts_kind = fr.options.get("kind")
-    opts_scale = _scale_answer(fr.options.get("scale") or (
-        (fr.options["scale_min"], fr.options["scale_max"]) if "scale_min" in fr.options else None))
+    opts_scale = _scale_answer(
+        fr.options.get("scale")
+        or ((fr.options["scale_min"], fr.options["scale_max"]) if "scale_min" in fr.options else None)
+    )
     found: list[tuple[str, str, tuple[float, float] | None, pd.Series]] = []  # header, kind, scale, scores
     explicit = {}
     for names, kind, scale in survey.questions:
@@ -529,15 +602,31 @@ def _explode_survey(fr: Frame, survey: Survey) -> pd.DataFrame:
         if answered:
             kind, sure = str(answered).lower(), True
         if kind is None:
+            nums = sv[0][fr.keep].dropna()
+            if len(nums) and sv[1] is None and nums.min() >= 0 and nums.max() <= 10 and (nums % 1 == 0).all():
+                # Answers that look like scores are never dropped without a word.
+                fr.problems.add(
+                    "warning",
+                    "looks like a score question (answers 0–10) but its text says neither "
+                    "satisfaction, ease nor recommend: not loaded. Map it in a mapping file to load it.",
+                    column=h,
+                )
             continue  # a numeric column that is not a question we know (e.g. Duration, Progress)
         if kind in ("enps", "skip"):
-            fr.problems.add("warning", "employee NPS / skipped question: not a cxkpi metric, not loaded.",
-                            column=h)
+            fr.problems.add(
+                "warning", "employee NPS / skipped question: not a cxkpi metric, not loaded.", column=h
+            )
             continue
         if not sure:
-            fr.questions.append(Question(
-                id=qid, prompt=f"Is '{text}' a customer (csat) or employee (esat) satisfaction question?",
-                choices=["csat", "esat", "ces", "nps", "skip"], column=h, default="csat"))
+            fr.questions.append(
+                Question(
+                    id=qid,
+                    prompt=f"Is '{text}' a customer (csat) or employee (esat) satisfaction question?",
+                    choices=["csat", "esat", "ces", "nps", "skip"],
+                    column=h,
+                    default="csat",
+                )
+            )
             continue
         if kind not in KINDS:
             fr.problems.add("error", f"kind {kind!r} is not one of {', '.join(KINDS)} or skip.", column=h)
@@ -548,14 +637,22 @@ def _explode_survey(fr: Frame, survey: Survey) -> pd.DataFrame:
         if scale is None:
             scale, why = infer_scale(kind, text, nums[fr.keep])
             if scale is None:
-                fr.questions.append(Question(
-                    id=f"scale:{h}", prompt=f"What scale is '{text}' on? ({why})",
-                    choices=["1-5", "1-7", "0-10", "1-10"], column=h))
+                fr.questions.append(
+                    Question(
+                        id=f"scale:{h}",
+                        prompt=f"What scale is '{text}' on? ({why})",
+                        choices=["1-5", "1-7", "0-10", "1-10"],
+                        column=h,
+                    )
+                )
                 continue
         found.append((h, kind, scale, nums))
     if not found and not fr.questions:
-        fr.problems.add("error", "no score question found (satisfaction, ease, likely-to-recommend). Map the "
-                        "score column in a mapping file ([columns] score = \"…\", [options] kind/scale).")
+        fr.problems.add(
+            "error",
+            "no score question found (satisfaction, ease, likely-to-recommend). Map the "
+            'score column in a mapping file ([columns] score = "…", [options] kind/scale).',
+        )
     base = _frame_of(fr, "responses")
     keep_idx = np.flatnonzero(fr.keep)
     parts = []
@@ -567,16 +664,28 @@ def _explode_survey(fr: Frame, survey: Survey) -> pd.DataFrame:
         part["score"] = nums.to_numpy()[keep_idx]
         part["kind"] = kind
         part["scale_min"], part["scale_max"] = scale
-        part["survey"] = fr.options.get("survey") or fr.source.survey.survey_name or question_text(fr, h, survey)[:200]
+        part["survey"] = (
+            fr.options.get("survey") or fr.source.survey.survey_name or question_text(fr, h, survey)[:200]
+        )
         part["_column"] = h
         if "response_id" in part:
             part["response_id"] = part["response_id"].map(lambda v, sfx=suffix: f"{v}:{sfx}" if v else v)
         # A comment column belongs to the nearest score question on its left.
         cols = list(fr.text.columns)
-        mine = [c for c in comment_cols if cols.index(c) > cols.index(h) and all(
-            not (cols.index(h) < cols.index(o) < cols.index(c)) for o, *_ in found)]
-        if "comment" not in fr.origin and (mine or (i == 0 and comment_cols and not any(
-                cols.index(c) > cols.index(found[0][0]) for c in comment_cols))):
+        mine = [
+            c
+            for c in comment_cols
+            if cols.index(c) > cols.index(h)
+            and all(not (cols.index(h) < cols.index(o) < cols.index(c)) for o, *_ in found)
+        ]
+        if "comment" not in fr.origin and (
+            mine
+            or (
+                i == 0
+                and comment_cols
+                and not any(cols.index(c) > cols.index(found[0][0]) for c in comment_cols)
+            )
+        ):
             cc = mine[0] if mine else comment_cols[0]
             part["comment"] = fr.cells(cc).where(lambda x: x != "", None).to_numpy()[keep_idx]
             fr.origin.setdefault(f"comment ({kind})", cc)
@@ -608,8 +717,13 @@ def _kinds_per_row(fr: Frame, survey: Survey, kc: str, out: pd.DataFrame) -> pd.
             continue
         hit = table.get(t, _MISSING)
         if hit is _MISSING:
-            fr.problems.add("error", f"survey type not known ({', '.join(table)}); give [options] kind in a "
-                            "mapping file.", row=int(r), column=kc, value=t)
+            fr.problems.add(
+                "error",
+                f"survey type not known ({', '.join(table)}); give [options] kind in a mapping file.",
+                row=int(r),
+                column=kc,
+                value=t,
+            )
             hit = None
         keep.append(hit is not None)
         kinds.append(hit[0] if hit else None)
@@ -639,13 +753,22 @@ def _plain_responses(fr: Frame, df: pd.DataFrame) -> pd.DataFrame:
             if not sure:
                 kind = None
         if not kind:
-            fr.questions.append(Question(id="kind", prompt="Which kind of survey are these scores?",
-                                         choices=list(KINDS), column=fr.origin.get("score")))
+            fr.questions.append(
+                Question(
+                    id="kind",
+                    prompt="Which kind of survey are these scores?",
+                    choices=list(KINDS),
+                    column=fr.origin.get("score"),
+                )
+            )
             return df
         df["kind"] = str(kind).lower()
     if "scale_min" not in df or df["scale_min"].isna().all():
-        scale = _scale_answer(fr.answers.get("scale") or opts.get("scale")) or (
-            (float(opts["scale_min"]), float(opts["scale_max"])) if "scale_min" in opts else None) or fr.label_scale
+        scale = (
+            _scale_answer(fr.answers.get("scale") or opts.get("scale"))
+            or ((float(opts["scale_min"]), float(opts["scale_max"])) if "scale_min" in opts else None)
+            or fr.label_scale
+        )
         if scale is None and "score" in df:
             kinds = df["kind"].dropna().unique()
             if len(kinds) == 1:
@@ -653,8 +776,14 @@ def _plain_responses(fr: Frame, df: pd.DataFrame) -> pd.DataFrame:
             else:
                 why = "several kinds in one file"
             if scale is None:
-                fr.questions.append(Question(id="scale", prompt=f"What scale are the scores on? ({why})",
-                                             choices=["1-5", "1-7", "0-10", "1-10"], column=fr.origin.get("score")))
+                fr.questions.append(
+                    Question(
+                        id="scale",
+                        prompt=f"What scale are the scores on? ({why})",
+                        choices=["1-5", "1-7", "0-10", "1-10"],
+                        column=fr.origin.get("score"),
+                    )
+                )
                 return df
         if scale:
             df["scale_min"], df["scale_max"] = scale
@@ -675,15 +804,22 @@ def source_from_spec(spec: dict[str, Any], name: str = "mapping") -> Source:
     columns: dict[str, Field] = {}
     for canon, header in (spec.get("columns") or {}).items():
         if canon not in CANONICAL[table].c or canon in BOOKKEEPING:
-            raise ValueError(f"mapping: {table} has no column {canon!r}; columns are "
-                             f"{', '.join(canonical_columns(table))}")
+            raise ValueError(
+                f"mapping: {table} has no column {canon!r}; columns are {', '.join(canonical_columns(table))}"
+            )
         names = (header,) if isinstance(header, str) else tuple(header)
         vals = values.get(canon)
         unit = (opts.get("units") or {}).get(canon)
         if unit is None and canon in ("first_reply_minutes", "handle_minutes"):
             unit = V.unit_from_header(names[0]) or "minutes"
-        columns[canon] = Field(names=names, values=vals, other="keep" if vals is not None else None, unit=unit,
-                               channel=canon == "channel" and not vals, lower=canon in ("status", "channel"))
+        columns[canon] = Field(
+            names=names,
+            values=vals,
+            other="keep" if vals is not None else None,
+            unit=unit,
+            channel=canon == "channel" and not vals,
+            lower=canon in ("status", "channel"),
+        )
     for canon, value in (spec.get("constants") or {}).items():
         columns[canon] = Field(const=value)
     scales = opts.get("scales") or {}
@@ -693,17 +829,68 @@ def source_from_spec(spec: dict[str, Any], name: str = "mapping") -> Source:
     survey = None
     if table == "responses" and isinstance(spec.get("survey"), dict):
         # A survey mapped as a survey: the score questions with their kind and scale, not columns.
-        qs = tuple(((q["column"],), q.get("kind"), tuple(q["scale"]) if q.get("scale") else None)
-                   for q in spec["survey"].get("questions") or [])
+        qs = tuple(
+            ((q["column"],), q.get("kind"), tuple(q["scale"]) if q.get("scale") else None)
+            for q in spec["survey"].get("questions") or []
+        )
         survey = Survey(questions=qs, survey_name=opts.get("survey"))
         columns.pop("score", None)
     required = tuple((f.names[0],) for f in columns.values() if f.names)
     system = str(opts.get("system") or "custom")
+    extra: tuple = ()
+    if table == "tickets" and "satisfaction" in columns and columns["satisfaction"].names:
+        # A rating kept on the ticket is also the customer's CSAT answer (as for Zendesk and Freshdesk).
+        extra = (("responses", _ticket_csat(columns["satisfaction"].names[0])),)
     return Source(
-        name=name, label=f"column mapping {name!r}", system=system, table=table, required=required,
-        columns=columns, dayfirst=_answer_bool(opts.get("dayfirst")), tz=opts.get("tz"),
-        derive=_derive_generic, survey=survey,
+        name=name,
+        label=f"column mapping {name!r}",
+        system=system,
+        table=table,
+        required=required,
+        columns=columns,
+        dayfirst=_answer_bool(opts.get("dayfirst")),
+        tz=opts.get("tz"),
+        derive=_derive_generic,
+        survey=survey,
+        extra=extra,
     )
+
+
+def _ticket_csat(header: str):  # noqa: ANN202
+    """Ticket rows' satisfaction ratings -> CSAT responses: a known label ladder (Très satisfait…, 非常满意…)
+    on 1..n, or whole numbers on 1–5 / 1–7 / 0–10. Anything else (Good/Bad, free text) stays on the ticket."""
+
+    def csat(fr: Frame) -> pd.DataFrame | None:
+        from cxkpi.sources._util import survey_from_tickets
+
+        h = fr.col(header)
+        if h is None:
+            return None
+        cells = fr.cells(h)
+        filled = cells[~cells.isin(V.BLANKS) & pd.Series(fr.keep, index=cells.index)]
+        if filled.empty:
+            return None
+        found = _label_scale(filled)
+        if found is not None:
+            ladder, scale = found
+            scores: dict[str, float] | None = {k.casefold(): float(v) for k, v in ladder.items()}
+        else:
+            nums = pd.to_numeric(filled.str.replace(",", ".", regex=False), errors="coerce")
+            if nums.isna().any() or (nums % 1 != 0).any() or nums.min() < 0:
+                return None
+            hi, lo = float(nums.max()), float(nums.min())
+            scale = (0.0, 10.0) if hi > 7 or lo == 0 else (1.0, 7.0) if hi > 5 else (1.0, 5.0)
+            scores = None
+        return survey_from_tickets(
+            fr,
+            rating=h,
+            scores=scores,
+            scale=scale,
+            survey=f"ticket rating ({h})",
+            when=("solved_at", "created_at"),
+        )
+
+    return csat
 
 
 def _derive_generic(fr: Frame) -> None:
@@ -713,12 +900,18 @@ def _derive_generic(fr: Frame) -> None:
     if t == "responses" and "response_id" not in fr.out:
         # No response id in the export: the answer's own cells identify it across later downloads.
         cells = fr.text.fillna("").astype(str).agg("\x1f".join, axis=1)
-        fr.set("response_id", cells.map(lambda k: "r-" + hashlib.sha1(k.encode()).hexdigest()[:16]).astype(object),
-               "the row's cells")
+        fr.set(
+            "response_id",
+            cells.map(lambda k: "r-" + hashlib.sha1(k.encode()).hexdigest()[:16]).astype(object),
+            "the row's cells",
+        )
     if t == "payments" and "payment_id" not in fr.out and "paid_at" in fr.out:
         cells = fr.text.fillna("").astype(str).agg("\x1f".join, axis=1)
-        fr.set("payment_id", cells.map(lambda k: "p-" + hashlib.sha1(k.encode()).hexdigest()[:16]).astype(object),
-               "the row's cells")
+        fr.set(
+            "payment_id",
+            cells.map(lambda k: "p-" + hashlib.sha1(k.encode()).hexdigest()[:16]).astype(object),
+            "the row's cells",
+        )
     if t == "subscriptions" and opts.get("amount_is_total") and "amount" in fr.out and "quantity" in fr.out:
         # The export's amount already includes the quantity: cxkpi stores the price per unit.
         q = fr.out["quantity"].where(fr.out["quantity"] > 0)
@@ -737,8 +930,11 @@ def _derive_generic(fr: Frame) -> None:
         derived = derive_cost_ids(fr.out["date"], fr.out.get("category"))
         cur = fr.out.get("cost_id")
         if cur is None or cur.isna().any():
-            fr.set("cost_id", derived if cur is None else cur.where(cur.notna(), derived),
-                   (fr.origin.get("cost_id", "") + " else " if cur is not None else "") + "date + category")
+            fr.set(
+                "cost_id",
+                derived if cur is None else cur.where(cur.notna(), derived),
+                (fr.origin.get("cost_id", "") + " else " if cur is not None else "") + "date + category",
+            )
 
 
 def derive_cost_ids(dates: pd.Series, categories: pd.Series | None) -> pd.Series:
@@ -755,34 +951,147 @@ def derive_cost_ids(dates: pd.Series, categories: pd.Series | None) -> pd.Series
 # --- suggestions for unknown files ------------------------------------------------------------------
 
 SYNONYMS: dict[str, list[str]] = {
-    "account_id": ["account id", "customer id", "client id", "company id", "external id", "external reference",
-                   "客户编号", "客户id", "id cliente", "codice cliente"],
-    "company": ["company", "company name", "organization", "organisation", "account name", "customer",
-                "client", "客户", "公司", "公司名称", "客户名称", "azienda", "cliente", "società", "ragione sociale"],
-    "email": ["email", "e-mail", "email address", "mail", "requester email", "customer email", "邮箱", "电子邮件",
-              "邮件", "posta elettronica", "indirizzo email"],
+    "account_id": [
+        "account id",
+        "customer id",
+        "client id",
+        "company id",
+        "external id",
+        "external reference",
+        "客户编号",
+        "客户id",
+        "id cliente",
+        "codice cliente",
+    ],
+    "company": [
+        "company",
+        "company name",
+        "organization",
+        "organisation",
+        "account name",
+        "customer",
+        "client",
+        "客户",
+        "公司",
+        "公司名称",
+        "客户名称",
+        "azienda",
+        "cliente",
+        "società",
+        "ragione sociale",
+    ],
+    "email": [
+        "email",
+        "e-mail",
+        "email address",
+        "mail",
+        "requester email",
+        "customer email",
+        "邮箱",
+        "电子邮件",
+        "邮件",
+        "posta elettronica",
+        "indirizzo email",
+    ],
     "name": ["name", "company name", "account name", "名称", "公司名称", "nome", "ragione sociale"],
-    "submitted_at": ["submitted at", "submit date", "timestamp", "date", "response date", "completed at",
-                     "提交答卷时间", "提交时间", "日期", "时间", "data", "data risposta", "data invio"],
-    "score": ["score", "rating", "satisfaction", "csat", "nps", "满意度", "满意", "评分", "分数", "打分", "punteggio", "voto",
-              "valutazione", "soddisfazione"],
-    "comment": ["comment", "comments", "feedback", "remark", "reason", "意见", "建议", "评论", "commento", "note"],
+    "submitted_at": [
+        "submitted at",
+        "submit date",
+        "timestamp",
+        "date",
+        "response date",
+        "completed at",
+        "提交答卷时间",
+        "提交时间",
+        "日期",
+        "时间",
+        "data",
+        "data risposta",
+        "data invio",
+    ],
+    "score": [
+        "score",
+        "rating",
+        "satisfaction",
+        "csat",
+        "nps",
+        "满意度",
+        "满意",
+        "评分",
+        "分数",
+        "打分",
+        "punteggio",
+        "voto",
+        "valutazione",
+        "soddisfazione",
+    ],
+    "comment": [
+        "comment",
+        "comments",
+        "feedback",
+        "remark",
+        "reason",
+        "意见",
+        "建议",
+        "评论",
+        "commento",
+        "note",
+    ],
     "response_id": ["response id", "respondent id", "id", "#", "序号", "编号", "id risposta"],
-    "ticket_id": ["ticket id", "ticket", "case number", "case id", "conversation id", "id", "工单", "工单号",
-                  "工单编号", "numero ticket", "ticket n", "id ticket"],
+    "ticket_id": [
+        "ticket id",
+        "ticket",
+        "case number",
+        "case id",
+        "conversation id",
+        "id",
+        "工单",
+        "工单号",
+        "工单编号",
+        "numero ticket",
+        "ticket n",
+        "id ticket",
+    ],
     "channel": ["channel", "via", "source", "medium", "渠道", "来源", "canale"],
-    "created_at": ["created at", "created", "created date", "date opened", "opened", "创建时间", "data creazione",
-                   "data apertura", "data"],
-    "solved_at": ["solved at", "resolved at", "closed at", "resolved time", "closed date", "date closed",
-                  "解决时间", "关闭时间", "data chiusura", "data risoluzione"],
+    "created_at": [
+        "created at",
+        "created",
+        "created date",
+        "date opened",
+        "opened",
+        "创建时间",
+        "data creazione",
+        "data apertura",
+        "data",
+    ],
+    "solved_at": [
+        "solved at",
+        "resolved at",
+        "closed at",
+        "resolved time",
+        "closed date",
+        "date closed",
+        "解决时间",
+        "关闭时间",
+        "data chiusura",
+        "data risoluzione",
+    ],
     "first_reply_at": ["first reply at", "first response at", "首次响应时间", "data prima risposta"],
     "status": ["status", "state", "stage", "状态", "stato"],
     "amount": ["amount", "price", "total", "value", "mrr", "金额", "importo", "valore", "prezzo"],
     "currency": ["currency", "货币", "币种", "valuta"],
     "date": ["date", "day", "period", "month", "日期", "data", "periodo", "mese"],
     "category": ["category", "type", "类别", "categoria", "tipo"],
-    "due_date": ["due date", "renewal date", "close date", "end date", "到期日", "续约日期", "data rinnovo",
-                 "scadenza"],
+    "due_date": [
+        "due date",
+        "renewal date",
+        "close date",
+        "end date",
+        "到期日",
+        "续约日期",
+        "data rinnovo",
+        "scadenza",
+    ],
     "outcome": ["outcome", "result", "stage", "结果", "esito"],
     "started_at": ["start date", "started at", "start", "开始时间", "data inizio"],
     "ended_at": ["end date", "ended at", "canceled at", "cancelled at", "结束时间", "data fine"],
@@ -806,8 +1115,19 @@ SYNONYMS: dict[str, list[str]] = {
 
 TABLE_WORDS: dict[str, list[str]] = {
     "tickets": ["ticket", "case", "conversation", "工单", "solved", "reply", "reopen", "agent", "priority"],
-    "responses": ["score", "rating", "satisf", "recommend", "满意", "survey", "response", "punteggio",
-                  "questionario", "问卷", "答卷"],
+    "responses": [
+        "score",
+        "rating",
+        "satisf",
+        "recommend",
+        "满意",
+        "survey",
+        "response",
+        "punteggio",
+        "questionario",
+        "问卷",
+        "答卷",
+    ],
     "subscriptions": ["subscription", "plan", "interval", "mrr", "abbonamento"],
     "payments": ["invoice", "payment", "paid", "fattura", "pagamento"],
     "renewals": ["renewal", "opportunity", "rinnovo", "续约"],
@@ -858,8 +1178,15 @@ def suggest_mapping(raw: RawTable, table: str | None = None) -> Suggestion:
         cols, scores = {}, {}
         taken: set[str] = set()
         # Best pairs first, each header and each column used once ('Cliente' is company, not account id).
-        cands = sorted(((sc, -i, canon, h) for i, canon in enumerate(canonical_columns(t))
-                        for sc, h in pairs(canon) if sc >= 80), reverse=True)
+        cands = sorted(
+            (
+                (sc, -i, canon, h)
+                for i, canon in enumerate(canonical_columns(t))
+                for sc, h in pairs(canon)
+                if sc >= 80
+            ),
+            reverse=True,
+        )
         for sc, _, canon, h in cands:
             if canon not in cols and h not in taken:
                 cols[canon], scores[canon] = h, sc
@@ -871,8 +1198,13 @@ def suggest_mapping(raw: RawTable, table: str | None = None) -> Suggestion:
         results[t] = (cols, scores)
     best = table or max(table_scores, key=lambda t: table_scores[t])
     cols, scores = results[best]
-    missing = [c for c in REQUIRED[best] if c not in cols and not (best == "responses" and c in (
-        "kind", "scale_min", "scale_max", "response_id")) and not (best == "costs" and c == "cost_id")]
+    missing = [
+        c
+        for c in REQUIRED[best]
+        if c not in cols
+        and not (best == "responses" and c in ("kind", "scale_min", "scale_max", "response_id"))
+        and not (best == "costs" and c == "cost_id")
+    ]
     return Suggestion(best, cols, scores, missing, table_scores)
 
 
@@ -892,10 +1224,18 @@ def save_mapping(engine: sa.Engine, name: str, header: list[str], table: str, sp
     sig = header_signature(header)
     spec = dict(spec, table=table)
     with engine.begin() as conn:
-        conn.execute(sa.delete(mappings).where(sa.or_(mappings.c.name == name, mappings.c.header_signature == sig)))
-        conn.execute(sa.insert(mappings).values(
-            name=name, header_signature=sig, table_name=table, spec=json.dumps(spec, ensure_ascii=False),
-            created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
+        conn.execute(
+            sa.delete(mappings).where(sa.or_(mappings.c.name == name, mappings.c.header_signature == sig))
+        )
+        conn.execute(
+            sa.insert(mappings).values(
+                name=name,
+                header_signature=sig,
+                table_name=table,
+                spec=json.dumps(spec, ensure_ascii=False),
+                created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            )
+        )
     return sig
 
 
@@ -904,6 +1244,7 @@ def find_mapping(engine: sa.Engine | None, header: list[str]) -> tuple[str, dict
         return None
     sig = header_signature(header)
     with engine.connect() as conn:
-        row = conn.execute(sa.select(mappings.c.name, mappings.c.spec).where(
-            mappings.c.header_signature == sig)).first()
+        row = conn.execute(
+            sa.select(mappings.c.name, mappings.c.spec).where(mappings.c.header_signature == sig)
+        ).first()
     return (row[0], json.loads(row[1])) if row else None

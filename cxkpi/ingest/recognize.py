@@ -305,6 +305,8 @@ def _fit(t: Target, p: Profile, key: bool) -> float:
         return 1.0 if k == "number" else 0.0
     if t.column == "email":
         return 1.0 if k == "email" else 0.0
+    if k == "email" and not key:
+        return 0.3  # values that are e-mail addresses beat a header saying 'customer' / 'company'
     if t.column in ("currency",):
         return 1.0 if k == "currency" else 0.3 if k == "text" else 0.0
     if key:
@@ -345,7 +347,7 @@ def _candidates(table: str, profiles: list[Profile], normed: dict[str, str], ski
                     out.append(_Cand(s * fit, p.header, t.column, c, phrase, p))
         # Value evidence alone: an e-mail column is the e-mail, a currency-code column the currency.
         if p.kind == "email":
-            out.append(_Cand(0.72, p.header, "email", _VALUES_ONLY, "", p))
+            out.append(_Cand(0.9, p.header, "email", _VALUES_ONLY, "", p))
         if p.kind == "currency" and table in ("subscriptions", "payments", "renewals", "costs"):
             out.append(_Cand(0.72, p.header, "currency", _VALUES_ONLY, "", p))
     return out
@@ -412,9 +414,16 @@ def _survey_questions(raw: RawTable, profiles: list[Profile]) -> list[_Question]
             continue  # a number column that is no question we know (duration, progress, a count)
         kind: str | None
         sure = True
+        friend = words_in(t, "friend")
+        if not nps and numeric and friend and (p.high or 0) > 5:
+            nps = friend  # "... to a friend?" answered 0–10 is the recommend question
         if nps:
+            # Only recommending the company as a place to work is employee NPS; a colleague alone is not.
+            employer = words_in(t, "employer")
             kind, why = (
-                ("enps", f"'{nps[0]}' about working there") if emp and not cust else ("nps", f"'{nps[0]}'")
+                ("enps", f"'{nps[0]}' about working there ('{employer[0]}')")
+                if employer
+                else ("nps", f"'{nps[0]}'" + (f" to '{friend[0]}'" if friend and friend != nps else ""))
             )
         elif ces:
             kind, why = "ces", f"'{ces[0]}'"
@@ -547,6 +556,17 @@ def _proposal(
             )
         if canon in ("first_reply_minutes", "handle_minutes"):
             _duration(prop, canon, p)
+        if table == "tickets" and canon == "satisfaction" and (p.ladder_scale or p.kind == "number"):
+            # mapping.source_from_spec turns the ratings into CSAT answers too; the reading says so.
+            decisions.append(
+                Decision(
+                    "CSAT answers",
+                    c.header,
+                    "note",
+                    round(c.score, 2),
+                    "each rated ticket also counts as a customer-satisfaction (CSAT) answer",
+                )
+            )
     for canon in NEEDS[table]:
         if canon not in prop.columns:
             asks.append(
