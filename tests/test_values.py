@@ -180,9 +180,12 @@ DATE_STYLES = [
      ["2025-01-05 17:00:00"], "MM/DD/YYYY HH:MM"),
     ("own offset beats tz", ["2025-03-04T10:00:00Z"], {"tz": "America/New_York"}, ["2025-03-04 10:00:00"],
      "YYYY-MM-DDTHH:MM:SS+offset"),
-    ("month names", ["4 Mar 2025", "Mar 5, 2025"], {}, ["2025-03-04", "2025-03-05"], None),
+    # Month names have no shape label: the per-cell parser reads them, and the label says so.
+    ("month names", ["4 Mar 2025", "Mar 5, 2025"], {}, ["2025-03-04", "2025-03-05"], "unrecognised"),
+    # Mixed shapes: the label names the first cell's shape; the per-cell parser reads the others.
     ("mixed shapes", ["2025-03-04 10:22:11", "03/05/2025 10:00 AM", "4 Mar 2025", "2025/3/6 下午 1:00:00"],
-     {"dayfirst": False}, ["2025-03-04 10:22:11", "2025-03-05 10:00:00", "2025-03-04", "2025-03-06 13:00:00"], None),
+     {"dayfirst": False}, ["2025-03-04 10:22:11", "2025-03-05 10:00:00", "2025-03-04", "2025-03-06 13:00:00"],
+     "YYYY-MM-DD HH:MM:SS"),
     ("two-digit years", ["3/4/25", "12/31/99"], {}, ["2025-03-04", "1999-12-31"], "MM/DD/YY"),
 ]
 
@@ -194,8 +197,7 @@ def test_date_styles(label, cells, kw, expected, fmt):
     assert r.bad_positions == []
     assert r.values.tolist() == [ts(e) for e in expected]
     assert str(r.values.dtype).startswith("datetime64")
-    if fmt is not None:
-        assert r.format == fmt
+    assert r.format == fmt
 
 
 def test_ambiguous_column_is_reported_not_guessed():
@@ -255,38 +257,43 @@ def test_sample_export_date_columns(sample_exports):
     assert ic.values[0] == ts("2025-01-20 22:23:06")
 
 
-FIXTURE_COLUMNS = [
-    # (file, column, unit or None for dates, first value) - every cell of the column must parse
-    ("zendesk_tickets.csv", "Created at", None, "2025-01-20 17:23:06"),
+FIXTURE_DATES = [
+    # (file, column, first value) - every cell of the column must parse
+    ("zendesk_tickets.csv", "Created at", "2025-01-20 17:23:06"),
+    # Qualtrics row 3 says America/Denver (UTC-7 in January): 16:21:25 local = 23:21:25 UTC.
+    ("qualtrics_csat.csv", "StartDate", "2025-01-06 23:21:25"),
+    ("typeform_ces.csv", "Submit Date (UTC)", "2025-01-26 14:54:08"),
+    ("stripe_subscriptions.csv", "Canceled At (UTC)", "2025-08-14 16:40:00"),
+    ("hubspot_companies.csv", "Create Date", "2023-01-02 09:30:00"),
+    ("delighted_nps.csv", "Response timestamp", "2025-01-12 16:22:54"),
+]
+FIXTURE_DURATIONS = [
+    # (file, column, unit, first value in minutes) - every cell of the column must parse
     ("zendesk_tickets.csv", "First reply time in minutes", "minutes", 463.0),
     ("zendesk_tickets.csv", "Total time spent (sec) [int]", "seconds", 8.0),  # 480 s / 60
     ("freshdesk_tickets.csv", "First response time (in hrs)", "hours", 463.0),  # '07:43:00' = 7*60+43
     ("freshdesk_tickets.csv", "Resolution time (in hrs)", "hours", 3390.0),  # '56:30:00' = 56*60+30
     ("freshdesk_tickets.csv", "Time tracked", "hh:mm", 8.0),  # '00:08'
     ("intercom_conversations.csv", "First response time (seconds)", "seconds", 463.0),  # 27 780 s / 60
-    # Qualtrics row 3 says America/Denver (UTC-7 in January): 16:21:25 local = 23:21:25 UTC.
-    ("qualtrics_csat.csv", "StartDate", None, "2025-01-06 23:21:25"),
-    ("typeform_ces.csv", "Submit Date (UTC)", None, "2025-01-26 14:54:08"),
-    ("stripe_subscriptions.csv", "Canceled At (UTC)", None, "2025-08-14 16:40:00"),
-    ("hubspot_companies.csv", "Create Date", None, "2023-01-02 09:30:00"),
-    ("delighted_nps.csv", "Response timestamp", None, "2025-01-12 16:22:54"),
 ]
 
 
-@pytest.mark.parametrize(("name", "column", "unit", "first"), FIXTURE_COLUMNS,
-                         ids=[f"{c[0]}:{c[1]}" for c in FIXTURE_COLUMNS])
-def test_sample_export_columns_parse_cleanly(sample_exports, name, column, unit, first):
+@pytest.mark.parametrize(("name", "column", "first"), FIXTURE_DATES, ids=[f"{c[0]}:{c[1]}" for c in FIXTURE_DATES])
+def test_sample_export_date_columns_parse_cleanly(sample_exports, name, column, first):
     t = read_table((sample_exports / name).read_bytes(), name)
     i = t.column_names().index(column)
-    s = t.frame()[column]
-    if unit is None:
-        r = parse_datetimes(s, tz=t.column_timezones().get(i))
-        assert r.bad_positions == [] and not r.ambiguous
-        assert r.values.dropna().iloc[0] == ts(first)
-    else:
-        v, bad = parse_duration(s, unit)
-        assert bad == []
-        assert v.dropna().iloc[0] == pytest.approx(first)
+    r = parse_datetimes(t.frame()[column], tz=t.column_timezones().get(i))
+    assert r.bad_positions == [] and not r.ambiguous
+    assert r.values.dropna().iloc[0] == ts(first)
+
+
+@pytest.mark.parametrize(("name", "column", "unit", "first"), FIXTURE_DURATIONS,
+                         ids=[f"{c[0]}:{c[1]}" for c in FIXTURE_DURATIONS])
+def test_sample_export_duration_columns_parse_cleanly(sample_exports, name, column, unit, first):
+    t = read_table((sample_exports / name).read_bytes(), name)
+    v, bad = parse_duration(t.frame()[column], unit)
+    assert bad == []
+    assert v.dropna().iloc[0] == pytest.approx(first)
 
 
 # --- booleans, header time zones, mangled ids -----------------------------------------------------
