@@ -122,20 +122,31 @@ def settings_form(settings_mod, benchmarks_mod) -> None:
         )  # fmt: skip
         submitted = st.form_submit_button(t("settings.save"), type="primary")
     if submitted:
-        try:
-            new_opts = {**opts, "csat.mode": csat_mode, "frt.stat": frt_stat, "survey.scales": scales_from(edited)}
-            saved = settings_mod.save_settings(eng, dataclasses.replace(
-                current, metric_options=new_opts, currency=currency or None, timezone=timezone,
-                gross_margin=margin / 100.0, benchmarks=chosen, language=language,
-            ))  # fmt: skip
-        except ValueError as e:
-            st.error(t("settings.save_failed", error=e))
-            return
-        # the current view follows the new workspace defaults for the options it carries
-        common.set_view(common.view().with_(csat_mode=saved.metric_options.get("csat.mode", csat_mode),
-                                            frt_stat=saved.metric_options.get("frt.stat", frt_stat)))  # fmt: skip
-        st.session_state["settings_saved"] = True
-        st.rerun()
+        new_opts = {**opts, "csat.mode": csat_mode, "frt.stat": frt_stat, "survey.scales": scales_from(edited)}
+        # nothing lost by a click: the settings hold for every person, so the save is asked first
+        st.session_state["settings_pending"] = dataclasses.replace(
+            current, metric_options=new_opts, currency=currency or None, timezone=timezone,
+            gross_margin=margin / 100.0, benchmarks=chosen, language=language,
+        )  # fmt: skip
+    pending = st.session_state.get("settings_pending")
+    if pending is not None:
+        st.warning(t("confirm.save_settings"), icon=":material/help:")
+        y, n = st.columns(2)
+        if y.button(t("confirm.save_settings_yes"), key="settings_save_yes", type="primary"):
+            st.session_state.pop("settings_pending", None)
+            try:
+                saved = settings_mod.save_settings(eng, pending)
+            except ValueError as e:
+                st.error(t("settings.save_failed", error=e))
+                return
+            # the current view follows the new workspace defaults for the options it carries
+            common.set_view(common.view().with_(csat_mode=saved.metric_options.get("csat.mode", csat_mode),
+                                                frt_stat=saved.metric_options.get("frt.stat", frt_stat)))  # fmt: skip
+            st.session_state["settings_saved"] = True
+            st.rerun()
+        if n.button(t("confirm.cancel"), key="settings_save_no"):
+            st.session_state.pop("settings_pending", None)
+            st.rerun()
     if st.session_state.pop("settings_saved", False):
         st.success(t("settings.saved"), icon=":material/check:")
 

@@ -31,6 +31,12 @@ def submit(at, label: str) -> None:
     button.click().run()
 
 
+def save(at) -> None:
+    """Save settings: the form's button, then the confirmation it asks for."""
+    submit(at, "Save settings")
+    at.button(key="settings_save_yes").click().run()
+
+
 def test_settings_page_shows_its_heading(app):  # noqa: F811
     at = open_settings(app)
     assert [t.value for t in at.title] == ["Settings"]
@@ -43,7 +49,7 @@ def test_saving_options_currency_timezone_and_benchmarks(app, eng):  # noqa: F81
     at.selectbox(key="s_currency").set_value("EUR")
     at.selectbox(key="s_timezone").set_value("Europe/Rome")
     at.multiselect(key="s_benchmarks").set_value(["csat.excellent", "csat.good", "csat.poor"])
-    submit(at, "Save settings")
+    save(at)
     no_exception(at)
     assert any("Settings saved" in s.value for s in at.success), ([e.value for e in at.error], [x.type for x in at.get("form_submit_button")])
     s = settings.get_settings(eng)
@@ -60,11 +66,24 @@ def test_saving_options_currency_timezone_and_benchmarks(app, eng):  # noqa: F81
     assert tiles["MRR"].startswith("€")
 
 
+def test_saving_settings_asks_first_and_cancel_keeps_them(app, eng):  # noqa: F811
+    at = open_settings(app)
+    at.selectbox(key="s_currency").set_value("EUR")
+    submit(at, "Save settings")
+    assert "Save these settings?" in " ".join(w.value for w in at.warning)
+    assert settings.get_settings(eng).currency is None  # asked, not saved yet
+    at.button(key="settings_save_no").click().run()
+    assert not at.warning and settings.get_settings(eng).currency is None  # cancelled: nothing saved
+    submit(at, "Save settings")
+    at.button(key="settings_save_yes").click().run()
+    assert settings.get_settings(eng).currency == "EUR"
+
+
 def test_the_scale_override_editor_is_shown_and_saving_unchanged_keeps_no_override(app, eng):  # noqa: F811
     # (AppTest cannot type into st.data_editor; the row -> option conversion is checked below)
     at = open_settings(app)
     assert at.get("arrow_data_frame") or at.get("data_editor"), "the survey scale editor is missing"
-    submit(at, "Save settings")
+    save(at)
     assert settings.get_settings(eng).metric_options.get("survey.scales") == {}
 
 
@@ -137,7 +156,7 @@ def test_saved_options_give_the_figures_worked_out_by_hand(small_store):  # noqa
     at.radio(key="s_csat_mode").set_value("mean")
     at.radio(key="s_frt_stat").set_value("mean")
     at.number_input(key="s_margin").set_value(50.0)
-    submit(at, "Save settings")
+    save(at)
     no_exception(at)
     fresh = new_app(**SMALL_MARCH)
     fresh.run()
