@@ -213,6 +213,7 @@ def page(name: str, intro_key: str | None = None, controls: bool = True) -> Iter
 
     auth.enforce(name)  # this run's actor for every library write; an editor-only page stops for a viewer
     set_locale(session_language())
+    viewer_timezone()  # read ?tz= now: it is kept for the session, the URL is rewritten below
     cjk_font_css()
     v = sidebar_controls() if controls else view()
     share_slot = st.sidebar.container()
@@ -327,6 +328,47 @@ def workspace_language() -> str:
         return settings_mod.get_settings(engine()).language
     except ValueError:  # invalid saved settings: the Settings page says so; pages stay readable
         return "en"
+
+
+def viewer_timezone() -> str:
+    """The zone this viewer's timestamps are shown in: ``?tz=`` in the link they opened (kept for the
+    session), else their browser's (``st.context.timezone``), else UTC.
+
+    Why per viewer and not Settings: a manager in Singapore and one in Rome read the same link. Metric
+    periods stay in the workspace zone (``workspace_timezone``); only displayed timestamps follow this.
+    """
+    for asked in (st.query_params.get("tz"), st.session_state.get("cx_timezone"), _browser_timezone()):
+        if asked and _known_zone(asked):
+            st.session_state["cx_timezone"] = asked
+            return asked
+    return "UTC"
+
+
+def _browser_timezone() -> str | None:
+    try:
+        return st.context.timezone
+    except Exception:  # no browser behind this run (AppTest, a bare script run)
+        return None
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except Exception:  # an unknown or malformed zone name from a link: ignored, not an error page
+        return False
+    return True
+
+
+def shown_time(moment: dt.datetime | str | None, zone: str | None = None) -> str:
+    """A stored UTC timestamp (naive, or an ISO string) as this viewer reads it: date, hh:mm, zone name."""
+    if moment is None or (not isinstance(moment, str) and pd.isna(moment)):
+        return ""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    local = moment.astimezone(ZoneInfo(zone or viewer_timezone()))
+    return f"{fmt.date(local.date())} {local:%H:%M} {local.tzname()}"
 
 
 def workspace_timezone() -> str:

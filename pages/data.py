@@ -419,7 +419,7 @@ def _history_section(api) -> None:
         t("data.col_rows"): [fmt.count(x) for x in df["rows"]],
         t("data.col_added"): [fmt.count(x) for x in df["rows_added"]],
         t("data.col_updated"): [fmt.count(x) for x in df["rows_updated"]],
-        t("data.col_loaded_at"): [f"{fmt.date(x.date())} {x:%H:%M} UTC" if pd.notna(x) else "" for x in df["loaded_at"]],
+        t("data.col_loaded_at"): [common.shown_time(x) for x in df["loaded_at"]],  # the viewer's zone
         t("data.col_status"): [t(f"data.load_status.{s}") + (" · demo" if d else "") for s, d in
                                zip(df["status"], df["is_demo"], strict=True)],
     })  # fmt: skip

@@ -86,7 +86,7 @@ def header(snap: dict[str, Any]) -> None:
         t("report.period"): [fmt.period(start, end)],
         t("report.filters"): [filters],
         t("report.version"): [snap["data_version"]],
-        t("report.computed"): [snap["computed_at"].replace("T", " ") + " UTC"],
+        t("report.computed"): [common.shown_time(snap["computed_at"])],
     })  # fmt: skip
 
 

@@ -36,8 +36,8 @@ with common.page("shares", controls=False):
             c1.markdown(
                 f"**{describe(share)}** · {t('shares.mode.' + share.mode)}  \n"
                 f"{t('shares.col.by')}: {share.created_by} · {t('shares.col.created')}: "
-                f"{share.created_at:%Y-%m-%d %H:%M} UTC · {t('shares.col.expires')}: "
-                f"{share.expires_at.strftime('%Y-%m-%d %H:%M') + ' UTC' if share.expires_at else t('shares.expires.never')}"
+                f"{common.shown_time(share.created_at)} · {t('shares.col.expires')}: "
+                f"{common.shown_time(share.expires_at) if share.expires_at else t('shares.expires.never')}"
                 f" · {t('shares.col.status')}: {t('shares.status.' + status)}"
             )
             if status == "ok" and c2.button(
