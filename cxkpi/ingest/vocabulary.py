@@ -62,11 +62,18 @@ def normalize(text: str) -> str:
 
 def contains(header: str, phrase: str) -> bool:
     """`phrase` inside `header` as whole words (Latin) or as a substring (CJK)."""
-    if not phrase:
+    # Substring test first: most (header, phrase) pairs fail here, without a regex (the vocabulary has more
+    # phrases than re's pattern cache holds, so a regex per call was compiled again and again).
+    if not phrase or phrase not in header:
         return False
     if CJK.search(phrase):
-        return phrase in header
-    return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", header) is not None
+        return True
+    return _whole_words(phrase).search(header) is not None
+
+
+@functools.lru_cache(maxsize=8192)
+def _whole_words(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])")
 
 
 def phrase_score(header: str, phrase: str) -> float:
@@ -135,9 +142,16 @@ def words_in(text: str, group: str) -> list[str]:
 
 def _stem_in(text: str, word: str) -> bool:
     # Kind words are stems ('satisf', 'raccomand'): a Latin stem matches at a word start.
+    if word not in text:
+        return False
     if CJK.search(word):
-        return word in text
-    return re.search(rf"(?<![\w]){re.escape(word)}", text) is not None
+        return True
+    return _word_start(word).search(text) is not None
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_start(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(word)}")
 
 
 def unit_in(header: str) -> str | None:
