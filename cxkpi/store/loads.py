@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 
 import sqlalchemy as sa
@@ -61,10 +60,10 @@ def record_load(
 
 
 def _whoami() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"
+    """Who is loading: the signed-in person in the app, the login name on the command line."""
+    from cxkpi.access.roles import current_actor  # late: cxkpi.access reaches the store schema
+
+    return current_actor().name
 
 
 def data_version(conn: sa.Connection) -> str:
