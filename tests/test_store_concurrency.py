@@ -127,17 +127,6 @@ def test_busy_message_is_one_line_naming_the_holder_and_what_to_do() -> None:
     assert "stop that process" in msg and "Data page" in msg and "PostgreSQL" in msg
 
 
-def _cxkpi(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "cxkpi", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-
-
 HOLDER = textwrap.dedent(
     """
     import sys, time
@@ -160,22 +149,44 @@ def _hold(path: Path, mode: str) -> subprocess.Popen:
     return proc
 
 
-def test_cli_on_a_file_another_process_writes_prints_one_line(tmp_path: Path) -> None:
+def _seed(db: Path) -> None:
+    # in this process, then closed: the file is free for the holder (a CLI run would cost a Python start-up)
+    eng = make_engine(str(db))
+    assert not api.ingest_file(eng, FIXTURES / "zendesk_tickets.csv").rejected
+    eng.dispose()
+
+
+def _cxkpi_here(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """The CLI in this process (what `cxkpi …` runs), its exit status and stderr: the file's lock is per process,
+    so a refusal here is the refusal a separate `cxkpi` would get."""
+    from cxkpi.cli import main
+
+    capsys.readouterr()
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.err or out.out
+
+
+def test_cli_on_a_file_another_process_writes_prints_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "shared.duckdb"
-    assert _cxkpi("ingest", str(FIXTURES / "zendesk_tickets.csv"), "--db", str(db)).returncode == 0
+    _seed(db)
     holder = _hold(db, "rw")  # what the dashboard does
     try:
         for args in (["scorecard", "--from", "2025-01-01", "--to", "2025-01-31"], ["ingest", str(FIXTURES / "freshdesk_tickets.csv")]):  # fmt: skip
-            out = _cxkpi(*args, "--db", str(db))
-            assert out.returncode == 3, out.stderr
-            lines = out.stderr.strip().splitlines()
-            assert len(lines) == 1, out.stderr
+            code, err = _cxkpi_here(capsys, *args, "--db", str(db))
+            assert code == 3, err
+            lines = err.strip().splitlines()
+            assert len(lines) == 1, err
             assert f"in use by process {holder.pid}" in lines[0] and "--db postgresql" in lines[0]
-            assert "Traceback" not in out.stderr
+            assert "Traceback" not in err
     finally:
         holder.communicate("\n", timeout=30)
     # Once the holder is gone, the same import works and nothing was half-written meanwhile.
-    assert _cxkpi("ingest", str(FIXTURES / "freshdesk_tickets.csv"), "--db", str(db)).returncode == 0
+    # (a process of its own: this one keeps the read-only handle its refused scorecard asked for)
+    again = _cxkpi_bg("ingest", str(FIXTURES / "freshdesk_tickets.csv"), "--db", str(db))
+    assert again.wait(120) == 0, again.communicate()
     eng = make_engine(str(db))
     with eng.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(loads)).scalar() == 2
@@ -184,17 +195,29 @@ def test_cli_on_a_file_another_process_writes_prints_one_line(tmp_path: Path) ->
 
 def test_read_only_commands_share_the_file_with_another_reader(tmp_path: Path) -> None:
     db = tmp_path / "shared.duckdb"
-    assert _cxkpi("ingest", str(FIXTURES / "zendesk_tickets.csv"), "--db", str(db)).returncode == 0
+    _seed(db)
     holder = _hold(db, "ro")
     try:
-        out = _cxkpi("loads", "--db", str(db), "--format", "json")
-        assert out.returncode == 0, out.stderr
-        assert "zendesk_tickets.csv" in out.stdout
+        # Separate processes (a read-only and a read-write open of one file cannot share this process), together.
+        reader = _cxkpi_bg("loads", "--db", str(db), "--format", "json")
+        writer = _cxkpi_bg("ingest", str(FIXTURES / "freshdesk_tickets.csv"), "--db", str(db))
+        (out, err), (_, werr) = reader.communicate(timeout=120), writer.communicate(timeout=120)
+        assert reader.returncode == 0, err
+        assert "zendesk_tickets.csv" in out
         # a write still needs the file to itself: the one-line message, not a traceback
-        out = _cxkpi("ingest", str(FIXTURES / "freshdesk_tickets.csv"), "--db", str(db))
-        assert out.returncode == 3 and len(out.stderr.strip().splitlines()) == 1, out.stderr
+        assert writer.returncode == 3 and len(werr.strip().splitlines()) == 1, werr
     finally:
         holder.communicate("\n", timeout=30)
+
+
+def _cxkpi_bg(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cxkpi", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def test_read_only_engine_refuses_writes_with_a_message(tmp_path: Path) -> None:
