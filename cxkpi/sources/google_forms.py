@@ -34,7 +34,8 @@ register(Source(
     columns={
         "submitted_at": F(*_TIMESTAMP),
         "email": F("Email Address", "Email", "Indirizzo email", "E-Mail-Adresse", "Adresse e-mail",
-                   "Dirección de correo electrónico", "电子邮件地址", "電子郵件地址"),
+                   "Dirección de correo electrónico", "Correo electrónico", "Endereço de e-mail", "E-mail",
+                   "メールアドレス", "电子邮件地址", "電子郵件地址"),
     },
     survey=Survey(employee=True),
     derive=_derive,
