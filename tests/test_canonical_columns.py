@@ -16,6 +16,7 @@ from cxkpi.metrics import Filters, compute
 from cxkpi.sources.canonical import template_header
 from cxkpi.store import CANONICAL
 from tests.metric_fixtures import period
+from tests.pagehelpers import bare_store  # noqa: F401
 
 LABELS = {"responses": "survey responses", "costs": "retention costs"}  # the others are the table's name
 # One valid row per template, plus a column no template has ("Notes from sales").
@@ -117,3 +118,24 @@ def test_respondent_email_links_a_response_through_cxkpi_ingest(
     # So a segment filter counts them: SMB has r1 (5 of 1–5, positive) → CSAT 1/1.
     smb = compute(engine, "csat", period("2025-03-01", "2025-03-31"), Filters(segment="SMB"))
     assert (smb.numerator, smb.denominator) == (1, 1)
+
+
+def test_the_data_page_lists_the_unused_column_as_a_warning(bare_store) -> None:  # noqa: F811
+    from tests.apphelpers import new_app, no_exception
+
+    at = new_app()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="data_upload").set_value(
+        [("tickets.csv", b"ticket_id,created_at,Priority\nT1,2025-01-05 10:00,high\n", "text/csv")]
+    ).run()
+    no_exception(at)
+    tables = [d.value for d in at.dataframe if {"File", "What to do"} <= set(d.value.columns)]
+    assert len(tables) == 1
+    row = tables[0].iloc[0]
+    assert (row["File"], row["Severity"]) == ("tickets.csv", "warning")
+    assert row["What to do"].startswith(
+        "column(s) 'Priority' not used: the tickets template has no such column"
+    )
+    # A warning does not block the load.
+    load_buttons = [b for b in at.button if b.key and b.key.startswith("data_load")]
+    assert len(load_buttons) == 2 and not any(b.disabled for b in load_buttons)  # this file's and "load all"
