@@ -16,7 +16,7 @@ run: setup  ## set up and start the dashboard on http://localhost:$(PORT) (SERVE
 	CXKPI_SERVE=$(SERVE) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true --server.address $(ADDRESS)
 
 test: setup-system setup lint  ## set up (venv, chromium, postgresql) and run the whole test suite
-	$(PY) -m pytest -n $(WORKERS) --durations=15
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup --durations=15
 
 setup: $(VENV)/.installed
 

@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     # --lang changes the human-readable output only; JSON and CSV keys stay English
     set_locale(getattr(args, "lang", None) or DEFAULT_LOCALE)
     module, func = COMMANDS[args.command].split(":")
+    before = store_engine.READ_ONLY_BY_DEFAULT
     if args.command in READ_ONLY_COMMANDS:
         store_engine.READ_ONLY_BY_DEFAULT = True  # several readers may share a DuckDB file
     try:
@@ -165,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
     except store_engine.StoreBusy as e:  # the DuckDB file is another process's: one line, not a traceback
         print(f"cxkpi: {e}", file=sys.stderr)
         return 3
+    finally:
+        # main() called in-process (tests, a scheduler) must not leave later stores of that process read-only
+        store_engine.READ_ONLY_BY_DEFAULT = before
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ from cxkpi.store import make_engine
 from cxkpi.store.schema import CANONICAL, HISTORY, loads, mappings
 from tests.corpus.generate import variants
 
+# The closing count needs every export of the corpus in one process: one xdist worker runs the module.
+pytestmark = pytest.mark.xdist_group("corpus")
+
 VARIANTS = variants()
 CLICKS: Counter[str] = Counter()
 ANSWERED: list[str] = []
