@@ -9,7 +9,11 @@ from tests.browser import PAGES, exceptions, page_factory, screenshot, server, w
 pytestmark = pytest.mark.browser
 
 
-NAV = ["Scorecard", "Trends", "Support", "Voice of customer", "Revenue & retention", "Data", "Settings", "How this number is computed"]
+# The menu of the person at the machine (an editor): analysis pages and the report, then the editor's pages.
+NAV = [
+    "Scorecard", "Trends", "Support", "Voice of customer", "Revenue & retention", "How this number is computed",
+    "Report", "Data", "Settings", "Shared links",
+]
 
 
 def nav_titles(page) -> list[str]:
