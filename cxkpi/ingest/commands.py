@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cxkpi.store.engine import make_engine
+from cxkpi.store.engine import StoreBusy, make_engine
 
 
 def _out(text: str = "") -> None:
@@ -48,6 +48,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             try:
                 big = ingest_large(engine, path, path.name, source=args.source, sheet=args.sheet, dayfirst=dayfirst,
                                    accept_suggested=bool(getattr(args, "accept_suggested", False)))
+            except StoreBusy:  # the whole store is another process's: one line for the run, not one per file
+                raise
             except Exception as e:  # same promise as below: a message, and the next file still loads
                 from cxkpi.ingest.problems import Problem, printable
 
@@ -87,6 +89,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 if not rep.rejected and spec and spec.get("columns") and p.read_info.get("header"):
                     save_mapping(engine, str(spec.get("name", "mapping")), p.read_info["header"],
                                  p._mapped.source.table if p._mapped else spec["table"], spec)
+        except StoreBusy:
+            raise
         except Exception as e:  # one bad file: its own message, and the next file still loads
             from cxkpi.ingest.problems import Problem, printable
 
