@@ -50,11 +50,28 @@ DEMO_VIEWS: list[tuple[str, Period, dict[str, str]]] = [
     ("month, survey", _p("2026-10-01", "2026-10-31"), {"survey": "Post-ticket CSAT"}),
     ("quarter, segment", _p("2026-07-01", "2026-09-30"), {"segment": "SMB"}),
 ]
+# (name, period, options): the churn and CLV readings the one-pass subscription query computes differently
+DEMO_OPTION_VIEWS: list[tuple[str, Period, dict[str, Any]]] = [
+    ("month, revenue churn", _p("2026-10-01", "2026-10-31"), {"churn_rate.basis": "revenue"}),
+    ("quarter, won and lost", _p("2026-07-01", "2026-09-30"), {"churn_rate.include_in_period": True}),
+    ("year, revenue churn", _p("2025-11-01", "2026-10-31"), {"churn_rate.basis": "revenue"}),
+]
 # (name, start, end, by, filters): the sparklines' monthly trend and a weekly one, every metric
 DEMO_TRENDS: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("monthly", "2026-05-01", "2026-10-31", "month", {}),
     ("weekly", "2026-09-14", "2026-10-25", "week", {}),
     ("monthly, segment", "2026-08-01", "2026-10-31", "month", {"segment": "Mid-market"}),
+]
+# added with the one-pass rewrites (captured from the engine before them): the Scorecard's twelve-month
+# sparklines, quarters, a year as one bucket, a part-month range, and the channel and survey filters
+DEMO_MORE_TRENDS: list[tuple[str, str, str, str, dict[str, str]]] = [
+    ("sparklines", "2025-11-01", "2026-10-31", "month", {}),
+    ("quarterly", "2024-11-01", "2026-10-31", "quarter", {}),
+    ("a year by quarter", "2025-11-01", "2026-10-31", "quarter", {}),
+    ("monthly, part months", "2026-06-10", "2026-10-20", "month", {}),
+    ("monthly, channel", "2026-08-01", "2026-10-31", "month", {"channel": "chat"}),
+    ("monthly, survey", "2026-08-01", "2026-10-31", "month", {"survey": "Post-ticket CSAT"}),
+    ("quarterly, region", "2025-11-01", "2026-10-31", "quarter", {"region": "EMEA"}),
 ]
 FIXTURE_VIEWS: list[tuple[str, Period, dict[str, str]]] = [
     ("year", _p("2025-01-01", "2025-12-31"), {}),
@@ -68,17 +85,25 @@ FIXTURE_TRENDS: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("monthly", "2025-01-01", "2025-12-31", "month", {}),
     ("weekly", "2025-02-03", "2025-03-30", "week", {}),
 ]
+FIXTURE_MORE_TRENDS: list[tuple[str, str, str, str, dict[str, str]]] = [
+    ("quarterly", "2025-01-01", "2025-12-31", "quarter", {}),
+    ("monthly, segment", "2025-01-01", "2025-12-31", "month", {"segment": "Enterprise"}),
+    ("monthly, channel", "2025-01-01", "2025-06-30", "month", {"channel": "email"}),
+]
 
 
 def _figures(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in raw.items() if k not in PROSE}
 
 
-def capture(engine: sa.Engine, views: list, trends: list) -> dict[str, Any]:
+def capture(engine: sa.Engine, views: list, trends: list, option_views: list = ()) -> dict[str, Any]:
     """The figures of every view and trend, as JSON-ready dicts (to_json: 12 significant digits)."""
     out: dict[str, Any] = {"scorecards": {}, "trends": {}}
     for name, period, filters in views:
         res = scorecard(engine, period, Filters(**filters))
+        out["scorecards"][name] = {k: _figures(r.to_json()) for k, r in res.items()}
+    for name, period, options in option_views:
+        res = scorecard(engine, period, options=options)
         out["scorecards"][name] = {k: _figures(r.to_json()) for k, r in res.items()}
     for name, start, end, by, filters in trends:
         s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
@@ -125,12 +150,13 @@ def test_golden_figures_are_real_figures() -> None:
 
 def test_demo_figures_are_unchanged(engine: sa.Engine) -> None:
     load_demo(engine, DEMO_END)
-    _assert_same(capture(engine, DEMO_VIEWS, DEMO_TRENDS), _golden("demo"))
+    got = capture(engine, DEMO_VIEWS, DEMO_TRENDS + DEMO_MORE_TRENDS, DEMO_OPTION_VIEWS)
+    _assert_same(got, _golden("demo"))
 
 
 def test_sample_export_figures_are_unchanged(engine: sa.Engine) -> None:
     load_fixtures(engine)
-    _assert_same(capture(engine, FIXTURE_VIEWS, FIXTURE_TRENDS), _golden("fixtures"))
+    _assert_same(capture(engine, FIXTURE_VIEWS, FIXTURE_TRENDS + FIXTURE_MORE_TRENDS), _golden("fixtures"))
 
 
 def _write_golden() -> None:
@@ -140,8 +166,8 @@ def _write_golden() -> None:
         fx = make_engine(f"duckdb:///{Path(tmp) / 'fixtures.duckdb'}")
         load_fixtures(fx)
         out = {
-            "demo": capture(demo, DEMO_VIEWS, DEMO_TRENDS),
-            "fixtures": capture(fx, FIXTURE_VIEWS, FIXTURE_TRENDS),
+            "demo": capture(demo, DEMO_VIEWS, DEMO_TRENDS + DEMO_MORE_TRENDS, DEMO_OPTION_VIEWS),
+            "fixtures": capture(fx, FIXTURE_VIEWS, FIXTURE_TRENDS + FIXTURE_MORE_TRENDS),
         }
         demo.dispose()
         fx.dispose()
