@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -424,66 +425,76 @@ def _history_section(api) -> None:
                                zip(df["status"], df["is_demo"], strict=True)],
     })  # fmt: skip
     st.dataframe(safe_frame(table), hide_index=True, width="stretch", height=min(360, 38 + 35 * len(table)))
-    active = [r for r in loads if r["status"] == "active"]
-    if active and api is not None:
+    if api is None:
+        return
+    from cxkpi.ingest.restore import restore_load
+
+    _history_action(loads, REMOVE, lambda load_id: api.remove_load(common.engine(), load_id))
+    _history_action(loads, RESTORE, lambda load_id: restore_load(common.engine(), load_id))
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryAction:
+    """Remove or restore: the same steps (pick a load, asked first, done or refused) with their own texts,
+    widget keys (data_<name>_pick, data_<name>, data_<name>_yes, data_<name>_no) and icon."""
+
+    name: str
+    status: str  # the loads it applies to
+    pick: str
+    button: str
+    confirm: str
+    confirm_yes: str
+    done: str  # placeholders load_id, n (rows)
+    icon: str
+    refused: str | None = None  # placeholders load_id, why; shown when the library refuses
+
+
+REMOVE = HistoryAction("remove", "active", N_("data.remove_pick"), N_("data.remove"), N_("confirm.remove"),
+                       N_("confirm.remove_yes"), N_("data.removed"), ":material/delete:")  # fmt: skip
+RESTORE = HistoryAction("restore", "removed", N_("data.restore_pick"), N_("data.restore"), N_("confirm.restore"),
+                        N_("confirm.restore_yes"), N_("data.restored"), ":material/restore:",
+                        refused=N_("data.cannot_restore"))  # fmt: skip
+
+
+def _history_action(loads: list[dict], action: HistoryAction, act: Callable[[int], dict]) -> None:
+    """One load picked from the history, asked first (nothing lost by one click), then `act(load_id)` → rows
+    per table. A refusal the library explains (cxkpi.ingest.restore.CannotRestore) is shown, not raised."""
+    from cxkpi.ingest.restore import CannotRestore
+
+    key = f"data_{action.name}"
+    asked, done, refused = f"{key}_asked", f"{key}_done", f"{key}_refused"
+    candidates = [r for r in loads if r["status"] == action.status]
+    if candidates:
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        choice = c1.selectbox(t("data.remove_pick"), [r["load_id"] for r in active], key="data_remove_pick",
-                              format_func=lambda i: next(f"#{r['load_id']} · {r['file_name']}" for r in active
-                                                         if r["load_id"] == i))  # fmt: skip
-        if c2.button(t("data.remove"), key="data_remove", icon=":material/delete:"):
-            st.session_state["data_remove_asked"] = int(choice)  # nothing lost by one click: ask first
-        if st.session_state.get("data_remove_asked") == int(choice):
-            st.warning(t("confirm.remove", load_id=int(choice)), icon=":material/help:")
+        choice = int(c1.selectbox(t(action.pick), [r["load_id"] for r in candidates], key=f"{key}_pick",
+                                  format_func=lambda i: next(f"#{r['load_id']} · {r['file_name']}" for r in candidates
+                                                             if r["load_id"] == i)))  # fmt: skip
+        if c2.button(t(action.button), key=key, icon=action.icon):
+            st.session_state[asked] = choice
+        if st.session_state.get(asked) == choice:
+            st.warning(t(action.confirm, load_id=choice), icon=":material/help:")
             y, n = st.columns(2)
-            if y.button(t("confirm.remove_yes"), key="data_remove_yes", type="primary"):
-                st.session_state.pop("data_remove_asked", None)
-                counts = api.remove_load(common.engine(), int(choice))
-                _state()["previews"].clear()
-                st.session_state["data_removed"] = (int(choice), sum(int(v) for v in counts.values()))
-                st.rerun()
-            if n.button(t("confirm.cancel"), key="data_remove_no"):
-                st.session_state.pop("data_remove_asked", None)
-                st.rerun()
-    if "data_removed" in st.session_state:
-        lid, n = st.session_state.pop("data_removed")
-        st.success(t("data.removed", load_id=lid, n=fmt.count(n)), icon=":material/delete:")
-    _restore_section(loads, api)
-
-
-def _restore_section(loads: list[dict], api) -> None:
-    """A removed load can be brought back (cxkpi.ingest.restore); asked first, like remove."""
-    removed = [r for r in loads if r["status"] == "removed"]
-    if removed and api is not None:
-        from cxkpi.ingest.restore import CannotRestore, restore_load
-
-        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
-        choice = c1.selectbox(t("data.restore_pick"), [r["load_id"] for r in removed], key="data_restore_pick",
-                              format_func=lambda i: next(f"#{r['load_id']} · {r['file_name']}" for r in removed
-                                                         if r["load_id"] == i))  # fmt: skip
-        if c2.button(t("data.restore"), key="data_restore", icon=":material/restore:"):
-            st.session_state["data_restore_asked"] = int(choice)
-        if st.session_state.get("data_restore_asked") == int(choice):
-            st.warning(t("confirm.restore", load_id=int(choice)), icon=":material/help:")
-            y, n = st.columns(2)
-            if y.button(t("confirm.restore_yes"), key="data_restore_yes", type="primary"):
-                st.session_state.pop("data_restore_asked", None)
+            if y.button(t(action.confirm_yes), key=f"{key}_yes", type="primary"):
+                st.session_state.pop(asked, None)
                 try:
-                    counts = restore_load(common.engine(), int(choice))
+                    counts = act(choice)
                 except CannotRestore as e:
-                    st.session_state["data_restore_refused"] = (int(choice), str(e))
+                    if action.refused is None:
+                        raise
+                    st.session_state[refused] = (choice, str(e))
                 else:
-                    _state()["previews"].clear()
-                    st.session_state["data_restored"] = (int(choice), sum(counts.values()))
+                    _state()["previews"].clear()  # a file's "already loaded" may have changed
+                    st.session_state[done] = (choice, sum(int(v) for v in counts.values()))
                 st.rerun()
-            if n.button(t("confirm.cancel"), key="data_restore_no"):
-                st.session_state.pop("data_restore_asked", None)
+            if n.button(t("confirm.cancel"), key=f"{key}_no"):
+                st.session_state.pop(asked, None)
                 st.rerun()
-    if "data_restored" in st.session_state:
-        lid, n = st.session_state.pop("data_restored")
-        st.success(t("data.restored", load_id=lid, n=fmt.count(n)), icon=":material/restore:")
-    if "data_restore_refused" in st.session_state:
-        lid, why = st.session_state.pop("data_restore_refused")
-        st.error(t("data.cannot_restore", load_id=lid, why=why), icon=":material/block:")
+    if done in st.session_state:
+        lid, rows = st.session_state.pop(done)
+        st.success(t(action.done, load_id=lid, n=fmt.count(rows)), icon=action.icon)
+    if refused in st.session_state:
+        lid, why = st.session_state.pop(refused)
+        st.error(t(action.refused or "", load_id=lid, why=why), icon=":material/block:")
 
 
 def _templates_section(api) -> None:

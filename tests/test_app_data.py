@@ -155,6 +155,32 @@ def test_a_load_is_removed_from_the_history(bare_store):  # noqa: F811
     assert list(history["Status"]) == ["removed"]
 
 
+
+def test_a_restore_the_library_refuses_is_said_on_the_page_and_cancel_asks_nothing(bare_store):  # noqa: F811
+    """Remove and restore share one helper: the restore of a load whose file was loaded again is refused with
+    the library's reason, and nothing changes; Cancel closes the question without acting."""
+    at = _upload(_open(new_app()), fixture_file("salesforce_renewals.csv"))
+    at.button(key="data_load_all").click().run()
+    first = _loads(bare_store)[0]["load_id"]
+    at.selectbox(key="data_remove_pick").set_value(first)
+    at.button(key="data_remove").click().run()
+    at.button(key="data_remove_no").click().run()  # cancelled: still active, the question gone
+    assert _counts(bare_store)["renewals"] == 25 and f"Remove load #{first}" not in texts(at)
+    at.button(key="data_remove").click().run()
+    at.button(key="data_remove_yes").click().run()
+    assert f"Load #{first} removed" in texts(at) and _counts(bare_store)["renewals"] == 0
+    # the same file, still in the uploader, loaded again: a new load the removed one cannot come back on top of
+    at.button(key="data_load_all").click().run()
+    again = max(r["load_id"] for r in _loads(bare_store))
+    at.selectbox(key="data_restore_pick").set_value(first)
+    at.button(key="data_restore").click().run()
+    at.button(key="data_restore_yes").click().run()
+    no_exception(at)
+    refusal = [e.value for e in at.error]
+    assert len(refusal) == 1 and refusal[0].startswith(f"Load #{first} cannot be restored: "), refusal
+    assert f"loaded again as load {again}" in refusal[0]
+    assert _counts(bare_store)["renewals"] == 25  # 25 rows, not 50
+
 def test_the_quality_report_shows(app):  # noqa: F811
     at = _open(app())
     assert "Data quality" in [s.value for s in at.subheader]
