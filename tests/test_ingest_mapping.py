@@ -7,8 +7,9 @@ import pytest
 
 from cxkpi.cli import main
 from cxkpi.ingest.api import confirm_mapping, ingest_file, preview, template_csv
-from cxkpi.ingest.mapping import header_signature, suggest_mapping
 from cxkpi.ingest.read import read_table
+from cxkpi.ingest.saved import header_signature
+from cxkpi.ingest.suggest import suggest_mapping
 from cxkpi.store.schema import CANONICAL
 from tests.test_ingest_fixtures import query
 

@@ -193,6 +193,6 @@ def test_italian_billing_with_decimal_commas_and_italian_intervals(engine):
     ],
 )
 def test_recommend_a_friend_is_customer_nps_recommend_as_employer_is_enps(question, kind):
-    from cxkpi.ingest.mapping import kind_from_text
+    from cxkpi.ingest.surveys import kind_from_text
 
     assert kind_from_text(question) == (kind, True)

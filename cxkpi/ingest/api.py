@@ -24,20 +24,14 @@ from cxkpi.access import guarded
 from cxkpi.ingest import load as _load
 from cxkpi.ingest import spreadsheetml
 from cxkpi.ingest.detect import detect, near_misses
+from cxkpi.ingest.frame import Mapped
 from cxkpi.ingest.locate import locate
-from cxkpi.ingest.mapping import (
-    Mapped,
-    Suggestion,
-    apply_source,
-    find_mapping,
-    header_signature,
-    save_mapping,
-    source_from_spec,
-    suggest_mapping,
-)
+from cxkpi.ingest.mapping import apply_source, source_from_spec
 from cxkpi.ingest.problems import Problem, Problems, Question, printable
 from cxkpi.ingest.read import RawTable, ReadError, read_table
 from cxkpi.ingest.recognize import Decision, Proposal, recognize
+from cxkpi.ingest.saved import find_mapping, header_signature, save_mapping
+from cxkpi.ingest.suggest import Suggestion, suggest_mapping
 from cxkpi.ingest.validate import validate
 from cxkpi.sources import all_sources, get_source
 from cxkpi.sources.base import Field, Source, norm

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cxkpi.ingest import values as V
-from cxkpi.ingest.mapping import KINDS, REQUIRED, Mapped
+from cxkpi.ingest.frame import KINDS, REQUIRED, Mapped
 from cxkpi.ingest.problems import Problem, Problems, summarize_rows
 from cxkpi.store.schema import NATURAL_KEYS
 

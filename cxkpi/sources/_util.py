@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cxkpi.ingest.mapping import Frame
+    from cxkpi.sources.base import Frame
 
 # ISO 4217 currencies without minor units: API amounts are already whole units (Stripe, Chargebee).
 ZERO_DECIMAL = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv",
@@ -38,18 +38,17 @@ def epoch_or_dates(fr: Frame, name: str, *headers: str) -> None:
     """API shapes give epoch seconds; anything else goes through the date parser."""
     import pandas as pd
 
-    from cxkpi.ingest import values as V
-
     h = fr.col(*headers)
     if h is None:
         return
     s = fr.cells(h)
-    filled = s[~s.isin(V.BLANKS)]
+    blank = fr.blank(s)
+    filled = s[~blank]
     if len(filled) and filled.str.fullmatch(r"\d{9,11}(\.0+)?").all():
-        secs = pd.to_numeric(s.where(~s.isin(V.BLANKS)), errors="coerce")
+        secs = pd.to_numeric(s.where(~blank), errors="coerce")
         fr.set(name, pd.to_datetime(secs, unit="s").astype("datetime64[us]"), h)
         return
-    res = V.parse_datetimes(s, dayfirst=fr.source.dayfirst, tz=fr.options.get("tz") or fr.source.tz)
+    res = fr.datetimes(s, dayfirst=fr.source.dayfirst, tz=fr.options.get("tz") or fr.source.tz)
     fr._bad(h, s, res.bad_positions, "is not a date or epoch seconds.")
     fr.set(name, res.values, h)
 
@@ -92,8 +91,6 @@ def survey_from_tickets(fr: Frame, *, rating: str, scores: dict[str, float] | No
     import numpy as np
     import pandas as pd
 
-    from cxkpi.ingest import values as V
-
     h = fr.col(rating)
     if h is None or "ticket_id" not in fr.out:
         return None
@@ -101,7 +98,7 @@ def survey_from_tickets(fr: Frame, *, rating: str, scores: dict[str, float] | No
     if scores is not None:
         score = s.map(lambda v: scores.get(v.casefold(), np.nan)).astype("float64")
     else:
-        nums, bad = V.parse_numbers(s)
+        nums, bad = fr.numbers(s)
         fr._bad(h, s, bad, "is not a rating.")
         score = pd.to_numeric(nums, errors="coerce").astype("float64")
     at = None
@@ -128,3 +125,16 @@ def survey_from_tickets(fr: Frame, *, rating: str, scores: dict[str, float] | No
     df["_row"] = fr.rownum
     df["_column"] = h
     return df[mask].reset_index(drop=True)
+
+
+def derive_cost_ids(dates: pd.Series, categories: pd.Series | None) -> pd.Series:
+    """'2025-03-01:tooling:1': date, category and the occurrence of that pair in the file (stable when the
+    same export is loaded again or extended with later months)."""
+    import pandas as pd
+
+    d = pd.to_datetime(dates, errors="coerce").dt.strftime("%Y-%m-%d").fillna("")
+    c = (categories if categories is not None else pd.Series("", index=dates.index)).fillna("").astype(str)
+    pair = d + ":" + c.str.lower()
+    n = pair.groupby(pair).cumcount() + 1
+    out = pair + ":" + n.astype(str)
+    return out.where(d != "", None)

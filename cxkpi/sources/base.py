@@ -1,7 +1,8 @@
 """What a source (one export shape of one tool) declares: recognition, column mapping, conversions.
 
 A source is data. The importer (cxkpi.ingest.mapping) reads these declarations; code in a source file is
-only for the exceptions a tool really has (a filter, a derived column), passed as small hooks.
+only for the exceptions a tool really has (a filter, a derived column), passed as small hooks. Sources
+never import cxkpi.ingest: a hook gets what it needs through the ``Frame`` it is handed (declared below).
 """
 
 from __future__ import annotations
@@ -9,12 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
-
-    from cxkpi.ingest.mapping import Frame
 
 
 # Zones seen in export headers: '(UTC)', '(America/New_York)', '(GMT+1)', '(CET)'. Unit suffixes such as
@@ -105,9 +105,37 @@ class Survey:
     kind_values: dict[str, tuple[str, tuple[float, float]] | None] | None = None
 
 
-# Hooks get the Frame being built (cxkpi.ingest.mapping.Frame): raw text columns by header, the canonical
-# columns parsed so far, and `problem()` to report rows.
-Hook = Callable[["Frame"], None]
+class Frame(Protocol):
+    """What a hook sees of the file being mapped (implemented by cxkpi.ingest.frame.Frame): the text cells
+    by header, the canonical columns typed so far (`out`, with the header each came from in `origin`),
+    the rows kept, the problems, and the value parsers."""
+
+    source: Source
+    raw: Any  # the RawTable: header, extra header rows, column names
+    options: dict[str, Any]
+    text: pd.DataFrame
+    out: dict[str, pd.Series]
+    origin: dict[str, str]
+    keep: np.ndarray
+    rownum: np.ndarray
+    problems: Any
+
+    def col(self, *names: str) -> str | None: ...
+    def cells(self, header: str) -> pd.Series: ...
+    def rows(self, positions: Any) -> list[int]: ...
+    def set(self, name: str, values: Any, origin: str | None = None) -> None: ...
+    def skip(self, mask: Any, reason: str, column: str | None = None) -> None: ...
+    def drop(self, mask: Any) -> None: ...
+    def parse(self, header: str, typ: Any, f: Field, name: str = "") -> pd.Series: ...
+    def blank(self, s: pd.Series) -> pd.Series: ...
+    def numbers(self, s: pd.Series) -> tuple[pd.Series, list[int]]: ...
+    def datetimes(self, s: pd.Series, *, dayfirst: bool | None, tz: str | None) -> Any: ...
+    def _bad(self, header: str, s: pd.Series, bad: list[int], what: str) -> None: ...
+
+
+# Hooks get the Frame being built: raw text columns by header, the canonical columns parsed so far, and
+# `problems` to report rows.
+Hook = Callable[[Frame], None]
 
 
 @dataclass(frozen=True)

@@ -173,9 +173,7 @@ def _net_of_refunds(fr) -> None:  # noqa: ANN001
     # Amount minus Amount Refunded: a fully refunded charge brought no money in.
     h = fr.col("Amount Refunded")
     if h is not None and "amount" in fr.out:
-        from cxkpi.ingest import values as V
-
-        refunded, _ = V.parse_numbers(fr.cells(h))
+        refunded, _ = fr.numbers(fr.cells(h))
         fr.out["amount"] = fr.out["amount"] - refunded.fillna(0).astype("float64")
         fr.origin["amount"] = f"{fr.origin.get('amount', 'Amount')} − {h}"
     fill_from(fr, "account_id", "Customer ID")
