@@ -1,6 +1,7 @@
 """Where the table is: the header row under a report's title and filter block (when the reader took a
-title line for the header), and totals rows at the end of the body. Duplicate header names are told apart
-by RawTable.column_names() ('Status', 'Status (2)'); this stage reports them."""
+title line for the header), a two-row header whose first row groups the columns ('First response' over
+'Hours | Minutes': joined into one name per column), and totals rows at the end of the body. Duplicate
+header names are told apart by RawTable.column_names() ('Status', 'Status (2)'); this stage reports them."""
 
 from __future__ import annotations
 
@@ -24,10 +25,43 @@ def _header_like(row: list[str]) -> bool:
     return bool(cells) and sum(1 for c in cells if _NUMBER.match(c)) <= len(cells) // 4
 
 
+def _group_row(raw: RawTable) -> bool:
+    """The header is a group row over the real one: merged-cell titles (a name, then blanks under which its
+    columns run) above a fully named row, with data under that. A title or filter line is left-aligned
+    ('Date range:', '2025-01'), so a group row must name a column past the second."""
+    top, sub = raw.header, raw.rows[0] if raw.rows else []
+    width = len(top)
+    if raw.extra_header_rows or width < 3 or len(raw.rows) < 2 or _filled(sub) < width:
+        return False
+    filled = [i for i, c in enumerate(top) if c.strip()]
+    if not filled or len(filled) == width or max(filled) < 2:
+        return False
+    blank_after_a_group = any(not top[i].strip() for i in range(filled[0] + 1, width))
+    data = raw.rows[1]
+    return blank_after_a_group and _header_like(sub) and any(_NUMBER.match(c) for c in data if c.strip())
+
+
+def _joined(top: list[str], sub: list[str]) -> list[str]:
+    """'First response' + 'Hours' -> 'First response Hours'; a group name runs right over blank cells."""
+    out, group = [], ""
+    for g, h in zip(top, sub, strict=False):
+        group = g.strip() or group
+        out.append(f"{group} {h}".strip() if group and normalize(group) != normalize(h) else h)
+    return out
+
+
 def locate(raw: RawTable) -> tuple[RawTable, list[str]]:
     """The table with its header found and totals rows dropped, and what was done, in words."""
     notes: list[str] = []
     width = len(raw.header)
+    if _group_row(raw):
+        joined = _joined(raw.header, raw.rows[0])
+        numbers = raw.row_numbers[1:] if raw.row_numbers else []
+        raw = dataclasses.replace(
+            raw, header=joined, rows=raw.rows[1:], row_numbers=numbers,
+            first_data_line=numbers[0] if numbers else raw.first_data_line)
+        notes.append("two header rows joined into one name per column: "
+                     + ", ".join(f"'{n}'" for n in joined if " " in n)[:160])
     if raw.rows and width > 2 and _filled(raw.header) <= max(1, width // 3) and not raw.extra_header_rows:
         for k, row in enumerate(raw.rows[:30]):
             if _filled(row) >= max(2, int(0.6 * width)) and _header_like(row):
