@@ -24,6 +24,7 @@ from cxkpi import (
     store,
 )
 from cxkpi.i18n import N_, get_locale, t
+from cxkpi.i18n_messages import localize
 from cxkpi.ingest.api import Preview
 from cxkpi.method import safe_frame
 from cxkpi.safety import markdown_text
@@ -128,7 +129,7 @@ def _problems_frame(problems: list) -> pd.DataFrame:
         t("data.col_column"): [p.column or "" for p in problems],
         t("data.col_value"): [p.value or "" for p in problems],
         t("data.col_severity"): [t(f"data.severity.{p.severity}") for p in problems],
-        t("data.col_todo"): [p.message for p in problems],
+        t("data.col_todo"): [localize(p.message) for p in problems],
     })  # fmt: skip
 
 
@@ -142,6 +143,9 @@ def question_text(q) -> str:
     """The importer's question in the viewer's language (its English prompt as the library wrote it)."""
     if get_locale() == "en":
         return q.prompt
+    said = localize(q.prompt)  # the whole question, its reason included, when the sentence table knows it
+    if said != q.prompt:
+        return said
     column = q.column or ""
     if q.id == "dayfirst":
         return t("data.q.dayfirst", column=column, samples=", ".join(q.samples))
@@ -157,7 +161,7 @@ def choice_text(choice: str) -> str:
     known = {"yes": N_("data.choice.yes"), "no": N_("data.choice.no"), "skip": N_("data.choice.skip"),
              "csat": N_("data.choice.csat"), "esat": N_("data.choice.esat"), "ces": N_("data.choice.ces"),
              "nps": N_("data.choice.nps")}  # fmt: skip
-    return t(known[choice]) if choice in known else choice
+    return t(known[choice]) if choice in known else localize(choice)
 
 
 def _questions(p, sha: str) -> None:
@@ -233,7 +237,7 @@ def _proposal_box(p, sha: str, name: str, data: bytes, api) -> None:
     st.markdown(f"**{_say('data.proposal_heading')}**")
     st.caption(_say("data.proposal_help"))
     lines = p.proposal.describe()
-    st.markdown("\n".join(f"- {_md(line)}" for line in lines), help=None)
+    st.markdown("\n".join(f"- {_md(localize(line))}" for line in lines), help=None)
     if p.questions:
         _questions(p, sha)
     if st.button(_say("data.proposal_load"), key=f"data_accept_{sha[:12]}", type="primary", icon=":material/done_all:"):
@@ -271,7 +275,8 @@ def _file_card(f, data: bytes, sha: str, p, api) -> None:
     status, icon = _status(p)
     with st.container(border=True, key=f"data_card_{sha[:12]}"):
         st.markdown(f"**{markdown_text(f.name)}** · {_say('data.status.' + status)}")
-        if p.source:
+        proposed = getattr(p, "needs_confirmation", False) and getattr(p, "proposal", None) is not None
+        if p.source and not proposed:  # a proposal says what it recognized in its own box, not "Recognized as"
             st.caption(t("data.recognized", label=p.source_label or p.source,
                          tables=", ".join(t(f"table.{x}") for x in p.tables)))  # fmt: skip
         rows_line = t("data.rows_line", rows=fmt.count(p.row_count),
@@ -289,9 +294,8 @@ def _file_card(f, data: bytes, sha: str, p, api) -> None:
         if not p.rows.empty:
             st.markdown(f"**{t('data.first_rows', n=min(PREVIEW_ROWS, len(p.rows)))}**")
             shown = p.rows.drop(columns=[c for c in p.rows.columns if str(c).startswith("_")]).head(PREVIEW_ROWS)
-            st.dataframe(safe_frame(shown.astype(str).replace({"None": "", "NaT": "", "nan": "", "<NA>": ""})), hide_index=True,
+            st.dataframe(safe_frame(shown.astype(str).fillna("").replace({"None": "", "NaT": "", "nan": "", "<NA>": ""})), hide_index=True,
                          width="stretch")  # fmt: skip
-        proposed = getattr(p, "needs_confirmation", False) and getattr(p, "proposal", None) is not None
         if proposed:
             _proposal_box(p, sha, f.name, data, api)
         elif p.questions:
@@ -332,8 +336,8 @@ def _reports() -> None:
                          updated=fmt.count(rep.rows_updated), unchanged=fmt.count(rep.rows_unchanged),
                          rejected=fmt.count(rep.rows_rejected)), icon=":material/task_alt:")  # fmt: skip
             for fnd in _load_findings(rep.load_id):
-                st.warning(t("data.report_quality", load_id=rep.load_id, title=fnd.title, detail=fnd.detail,
-                             fix=fnd.fix), icon=":material/rule:")  # fmt: skip
+                st.warning(t("data.report_quality", load_id=rep.load_id, title=localize(fnd.title),
+                             detail=localize(fnd.detail), fix=localize(fnd.fix)), icon=":material/rule:")  # fmt: skip
     reps.clear()
 
 
@@ -396,10 +400,10 @@ def _quality_section() -> None:
         d = dataclasses.asdict(fnd) if dataclasses.is_dataclass(fnd) else dict(fnd)
         rows.append({
             t("data.col_severity"): t(f"data.severity.{d.get('severity', 'info')}"),
-            t("data.q_title"): d.get("title", ""),
-            t("data.q_detail"): d.get("detail", ""),
+            t("data.q_title"): localize(d.get("title", "")),
+            t("data.q_detail"): localize(d.get("detail", "")),
             t("data.q_affects"): ", ".join(d.get("affects") or []),
-            t("data.col_todo"): d.get("fix", ""),
+            t("data.col_todo"): localize(d.get("fix", "")),
         })  # fmt: skip
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=min(420, 38 + 35 * len(rows)))
 

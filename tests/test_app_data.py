@@ -214,3 +214,16 @@ def test_store_counts_worked_out_by_hand(small_store):  # noqa: F811
         "Survey responses": "10",
         "Retention costs": "0",
     }
+
+
+def test_a_proposed_reading_is_not_called_recognized_and_a_blank_cell_previews_blank(bare_store):  # noqa: F811
+    """An export no known tool matches: its card says so once (no "Recognized as recognized by meaning"), and
+    a ticket with no solve time shows an empty cell in the preview, not a grey None."""
+    data = ("N° de ticket;Date de création;Date de résolution;Canal\n"
+            "FR-1;2026-10-05 09:00;2026-10-05 11:00;E-mail\nFR-2;2026-10-06 14:00;;Chat\n").encode()  # fmt: skip
+    at = _upload(_open(new_app()), ("tickets_fr.csv", data, "text/csv"))
+    body = texts(at)
+    assert "not recognized as a tool cxkpi knows — it proposes a reading below" in body
+    assert "Recognized as" not in body
+    [rows] = [d.value for d in at.dataframe if "solved_at" in d.value.columns]
+    assert list(rows["solved_at"]) == ["2026-10-05 11:00:00", ""]
