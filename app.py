@@ -14,14 +14,10 @@ from cxkpi.i18n import set_locale, t
 from pages import auth, common
 
 st.set_page_config(page_title="cxkpi", page_icon=":material/insights:", layout="wide")
-# the menu's titles in this viewer's language (each run starts in a fresh context: choose it before t())
-set_locale(common.session_language())
 
 # A page run that forgot to set its actor acts as an anonymous viewer (it cannot write); code outside page
 # runs (the test process, the command line) keeps the machine user.
 set_default_hook(auth.default_actor)
-
-REPORT = st.Page("pages/report.py", title=t("nav.report"), icon=":material/print:", url_path="report")
 
 
 def pages_for(who: Actor) -> list[st.Page]:
@@ -55,29 +51,35 @@ def only(draw, title: str) -> None:
     st.stop()
 
 
-with acting_as(SYSTEM):  # the first-start demo load is the system's doing, whoever visits first
-    common.startup()
-refused = auth.open_link_from_url(common.engine())
-if refused:
+# One run's scope (pages.common.one_run): the data version, settings and goals are read once per run,
+# by this script and the page it runs alike.
+with common.one_run():
+    # the menu's titles in this viewer's language (each run starts in a fresh context: choose it before t())
+    set_locale(common.session_language())
+    REPORT = st.Page("pages/report.py", title=t("nav.report"), icon=":material/print:", url_path="report")
+    with acting_as(SYSTEM):  # the first-start demo load is the system's doing, whoever visits first
+        common.startup()
+    refused = auth.open_link_from_url(common.engine())
+    if refused:
 
-    def refused_link() -> None:
-        auth.refused_page(refused)
+        def refused_link() -> None:
+            auth.refused_page(refused)
 
-    only(refused_link, t("share.refused.title"))
-who = auth.current()
-if who is auth.NOBODY:
-    email = auth.signed_in_email()
+        only(refused_link, t("share.refused.title"))
+    who = auth.current()
+    if who is auth.NOBODY:
+        email = auth.signed_in_email()
 
-    def no_access() -> None:
-        auth.no_access_page(email)
+        def no_access() -> None:
+            auth.no_access_page(email)
 
-    only(no_access if email else auth.sign_in_page, "cxkpi")
-auth.sidebar_identity(who)
-if auth.link_session():
-    # a shared link or a print pass shows its one view: the report, nothing else
-    st.navigation([st.Page("pages/report.py", title=t("nav.report"), icon=":material/print:", url_path="report",
-                           default=True)], position="hidden").run()  # fmt: skip
-else:
-    # Each page draws its own sidebar controls and header through pages.common.page(), so a page reached
-    # by the menu, a shared link or AppTest (which reruns only the page script) draws the same.
-    st.navigation(pages_for(who)).run()
+        only(no_access if email else auth.sign_in_page, "cxkpi")
+    auth.sidebar_identity(who)
+    if auth.link_session():
+        # a shared link or a print pass shows its one view: the report, nothing else
+        st.navigation([st.Page("pages/report.py", title=t("nav.report"), icon=":material/print:", url_path="report",
+                               default=True)], position="hidden").run()  # fmt: skip
+    else:
+        # Each page draws its own sidebar controls and header through pages.common.page(), so a page reached
+        # by the menu, a shared link or AppTest (which reruns only the page script) draws the same.
+        st.navigation(pages_for(who)).run()

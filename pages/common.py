@@ -7,14 +7,18 @@ computes a metric; it only caches and formats what the library returns.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import html
 import importlib
 import json
-from collections.abc import Iterator
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -47,7 +51,49 @@ def _open_engine(url: str) -> sa.Engine:
     # One engine per store URL per server process: DuckDB allows one writer process, and within it every
     # session shares this engine (a cursor per pooled connection; imports take turns, reads never wait).
     # Checkpoints run in the background, never inside a visitor's request.
-    return store.make_engine(url, background_checkpoints=True)
+    eng = store.make_engine(url, background_checkpoints=True)
+    if not sa.event.contains(eng, "commit", _forget_run):
+        sa.event.listen(eng, "commit", _forget_run)
+    return eng
+
+
+# ---------------------------------------------------------------------------------------- one run
+# What a script run reads from the store once — the data version, the workspace settings, the goals —
+# is kept for that run only (page() and app.py open the scope). Why not st.cache_data: these small reads
+# must see any change at the very next run (an import in another session, a goal saved on Settings).
+
+T = TypeVar("T")
+_RUN: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("cxkpi_run", default=None)
+
+
+@contextlib.contextmanager
+def one_run() -> Iterator[None]:
+    """The scope of one script run; nested scopes (app.py, then the page) share the outer one."""
+    if _RUN.get() is not None:
+        yield
+        return
+    token = _RUN.set({})
+    try:
+        yield
+    finally:
+        _RUN.reset(token)
+
+
+def once_per_run(name: str, read: Callable[[], T]) -> T:
+    """`read()` at most once per run (every time outside a run: the command line, a bare script)."""
+    memo = _RUN.get()
+    if memo is None:
+        return read()
+    if name not in memo:
+        memo[name] = read()
+    return memo[name]
+
+
+def _forget_run(*_: Any) -> None:
+    """A commit in this run (an import, saved settings, a new goal) may change what it read: read again."""
+    memo = _RUN.get()
+    if memo is not None:
+        memo.clear()
 
 
 def _engine_for(url: str) -> sa.Engine:
@@ -75,14 +121,25 @@ def engine() -> sa.Engine:
     return _engine_for(store.normalize_url(store.default_url()))
 
 
+def _workspace_state() -> tuple[str, dict[str, str]]:
+    """(data version, the settings rows), read together once per run."""
+
+    def read() -> tuple[str, dict[str, str]]:
+        with engine().connect() as conn:
+            loads_version = store.data_version(conn)
+            rows = conn.execute(
+                sa.select(schema.settings.c.key, schema.settings.c.value).order_by(schema.settings.c.key)
+            ).all()
+        digest = hashlib.sha256(json.dumps([list(r) for r in rows]).encode()).hexdigest()[:12]
+        return f"{loads_version}:{digest}", {k: v for k, v in rows}
+
+    return once_per_run("workspace", read)
+
+
 def data_version() -> str:
     """The cache key of every metric result: the loads (store.data_version) plus the workspace settings,
-    since time zone, currency, survey scales and margin change the numbers too."""
-    with engine().connect() as conn:
-        loads_version = store.data_version(conn)
-        rows = conn.execute(sa.select(schema.settings.c.key, schema.settings.c.value).order_by(schema.settings.c.key)).all()
-    digest = hashlib.sha256(json.dumps([list(r) for r in rows]).encode()).hexdigest()[:12]
-    return f"{loads_version}:{digest}"
+    since time zone, currency, survey scales and margin change the numbers too. Read once per run."""
+    return _workspace_state()[0]
 
 
 def row_counts() -> dict[str, int]:
@@ -90,12 +147,18 @@ def row_counts() -> dict[str, int]:
         return store.row_counts(conn)
 
 
-def demo_loaded() -> bool:
+@st.cache_data(max_entries=32, show_spinner=False)
+def _demo_loaded(url: str, version: str) -> bool:
     demo = optional("cxkpi.demo")
     if demo is not None and hasattr(demo, "is_demo_loaded"):
-        return bool(demo.is_demo_loaded(engine()))
-    with engine().connect() as conn:
+        return bool(demo.is_demo_loaded(_engine_for(url)))
+    with _engine_for(url).connect() as conn:
         return store.has_demo(conn)
+
+
+def demo_loaded() -> bool:
+    """Whether the demo's loads are active: they are part of the data version, so it keys the answer."""
+    return _demo_loaded(store_url(), data_version())
 
 
 def _store_is_fresh(eng: sa.Engine) -> bool:
@@ -202,10 +265,17 @@ URL_PATHS = {
 def page(name: str, intro_key: str | None = None, controls: bool = True) -> Iterator[View]:
     """Every page body runs inside this: first-start demo, sidebar controls, demo label, heading; on exit the
     URL and the share link are brought up to date (the page may have changed view state, e.g. its metric).
+    The whole page is one run's scope (`one_run`): the data version and settings are read once.
 
     Why per page and not in app.py: Streamlit runs only the page script on reruns under AppTest, and a page
     must draw the same whether it is reached through the menu, a shared link or a test.
     """
+    with one_run(), _page(name, intro_key, controls) as v:
+        yield v
+
+
+@contextlib.contextmanager
+def _page(name: str, intro_key: str | None, controls: bool) -> Iterator[View]:
     _leave_pages_directory_mode()
     set_current_page(URL_PATHS.get(name, name))
     startup()
@@ -267,7 +337,9 @@ def counts_section() -> None:
 
 def counts_frame() -> pd.DataFrame:
     counts = row_counts()
-    return pd.DataFrame({t("counts.table"): [t(f"table.{k}") for k in counts], t("counts.rows"): list(counts.values())})
+    return pd.DataFrame(
+        {t("counts.table"): [t(f"table.{k}") for k in counts], t("counts.rows"): list(counts.values())}
+    )
 
 
 # ------------------------------------------------------------------------------------------ view state
@@ -324,10 +396,14 @@ def workspace_language() -> str:
     settings_mod = optional("cxkpi.settings")
     if settings_mod is None:
         return "en"
-    try:
-        return settings_mod.get_settings(engine()).language
-    except ValueError:  # invalid saved settings: the Settings page says so; pages stay readable
-        return "en"
+
+    def read() -> str:
+        try:
+            return settings_mod.get_settings(engine()).language
+        except ValueError:  # invalid saved settings: the Settings page says so; pages stay readable
+            return "en"
+
+    return once_per_run("language", read)
 
 
 def viewer_timezone() -> str:
@@ -372,8 +448,7 @@ def shown_time(moment: dt.datetime | str | None, zone: str | None = None) -> str
 
 
 def workspace_timezone() -> str:
-    with engine().connect() as conn:
-        raw = conn.execute(sa.select(schema.settings.c.value).where(schema.settings.c.key == "timezone")).scalar()
+    raw = _workspace_state()[1].get("timezone")  # the settings rows this run already read
     try:
         return json.loads(raw) if raw else "UTC"
     except ValueError:
@@ -445,7 +520,9 @@ def share_url(v: View | None = None) -> str:
     return f"{base}/{page_path}?{urlencode((v or view()).to_query())}"
 
 
-def period_and_compare(v: View | None = None) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date] | None]:
+def period_and_compare(
+    v: View | None = None,
+) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date] | None]:
     """The selected period and its comparison period (None without the metric engine)."""
     v = v or view()
     start, end = v.period(today())
@@ -499,7 +576,9 @@ def sidebar_controls() -> View:
     choices = filter_choices_cached()
     sb = st.sidebar
     sb.subheader(t("sidebar.view"))
-    sb.selectbox(t("period.label"), PRESETS, format_func=lambda p: t(f"period.{p}"), **bind("w_preset", "preset"))
+    sb.selectbox(
+        t("period.label"), PRESETS, format_func=lambda p: t(f"period.{p}"), **bind("w_preset", "preset")
+    )
     if view().preset == "custom":
         # one under the other: side by side, the sidebar cut the dates to "2026-10-…"
         sb.date_input(t("period.from"), format="YYYY-MM-DD", **bind("w_from", "start"))
@@ -518,7 +597,10 @@ def sidebar_controls() -> View:
         if current and current not in options:
             options.append(current)  # a value from a shared link that this store does not have (yet)
         sb.selectbox(
-            t(f"filter.{name}"), options, format_func=lambda x: x or t("filter.all"), **bind(f"w_{name}", name)
+            t(f"filter.{name}"),
+            options,
+            format_func=lambda x: x or t("filter.all"),
+            **bind(f"w_{name}", name),
         )
     with sb.expander(t("options.heading")):
         st.radio(
@@ -532,7 +614,10 @@ def sidebar_controls() -> View:
     new = view()
     write_url(new)
     (s, e), cmp_period = period_and_compare(new)
-    sb.caption(fmt.period(s, e) + ("" if cmp_period is None else " · " + t("compare.vs", period=fmt.period(*cmp_period))))
+    sb.caption(
+        fmt.period(s, e)
+        + ("" if cmp_period is None else " · " + t("compare.vs", period=fmt.period(*cmp_period)))
+    )
     return new
 
 
@@ -592,16 +677,75 @@ def _frozen(d: dict) -> tuple:
     return tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in d.items()))
 
 
-@st.cache_data(max_entries=128, ttl=900, show_spinner=False)
-def _scorecard(url: str, version: str, start: dt.date, end: dt.date, filters: tuple, options: tuple) -> dict:
-    import cxkpi.metrics as metrics
+class Kept:
+    """Results by key for every session of this server, the newest `size` kept, one computation per key.
 
-    opts = {k: json.loads(v) for k, v in options}
-    return metrics.scorecard(_engine_for(url), metrics.Period(start, end), metrics.Filters(**dict(filters)), opts)
+    Why not st.cache_data: a page must know whether a result is ready before it asks for it (to draw a light
+    placeholder instead of leaving the previous view's numbers on screen), and built Plotly figures are
+    reused as they are (`copy=False`) instead of being pickled and rebuilt on every rerun. The key holds the
+    store URL and the data version, so nothing here can go stale: a new load is a new key.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[Hashable, tuple[bool, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def _get(self, key: Hashable) -> tuple[bool, Any] | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def get(self, key: Hashable, compute: Callable[[], T], copy: bool = True) -> T:
+        """The kept value, else `compute()` kept; `copy` hands each caller its own copy (results a page may
+        change), without it the one object (figures, which nothing changes)."""
+        found = self._get(key)
+        if found is None:
+            with self._lock:
+                computing = self._computing.setdefault(key, threading.Lock())
+            with computing:  # a second session asking for the same view waits for the first one's result
+                try:
+                    found = self._get(key)
+                    if found is None:
+                        value = compute()
+                        found = (copy, pickle.dumps(value) if copy else value)
+                        with self._lock:
+                            self._items[key] = found
+                            while len(self._items) > self._size:
+                                self._items.popitem(last=False)
+                finally:
+                    with self._lock:
+                        self._computing.pop(key, None)
+        pickled, value = found
+        return pickle.loads(value) if pickled else value
+
+
+@st.cache_resource(show_spinner=False)
+def kept() -> Kept:
+    """The server's kept results (scorecards, sparkline points, sparkline figures)."""
+    return Kept(256)
+
+
+def view_key(
+    kind: str, start: dt.date, end: dt.date, v: View | None = None, filters: dict | None = None
+) -> tuple:
+    """What a result depends on: store, data version, period, filters and metric options."""
+    v = v or view()
+    f = v.filters() if filters is None else filters
+    return (kind, store_url(), data_version(), start, end, tuple(sorted(f.items())), _frozen(v.options()))
 
 
 @st.cache_data(max_entries=512, ttl=900, show_spinner=False)
-def _trend(url: str, version: str, key: str, start: dt.date, end: dt.date, by: str, filters: tuple, options: tuple) -> list:
+def _trend(
+    url: str, version: str, key: str, start: dt.date, end: dt.date, by: str, filters: tuple, options: tuple
+) -> list:
     import cxkpi.metrics as metrics
 
     opts = {k: json.loads(v) for k, v in options}
@@ -609,10 +753,49 @@ def _trend(url: str, version: str, key: str, start: dt.date, end: dt.date, by: s
 
 
 def scorecard(start: dt.date, end: dt.date, v: View | None = None, filters: dict | None = None) -> dict:
-    """Every metric for one period under the view's filters and options (cached)."""
+    """Every metric for one period under the view's filters and options (kept by store, data version, view)."""
+    import cxkpi.metrics as metrics
+
     v = v or view()
     f = v.filters() if filters is None else filters
-    return _scorecard(store_url(), data_version(), start, end, tuple(sorted(f.items())), _frozen(v.options()))
+    return kept().get(
+        view_key("scorecard", start, end, v, f),
+        lambda: metrics.scorecard(engine(), metrics.Period(start, end), metrics.Filters(**f), v.options()),
+    )
+
+
+def scorecard_ready(start: dt.date, end: dt.date, v: View | None = None) -> bool:
+    """True when `scorecard` answers without a query (this view was computed since the last load)."""
+    return view_key("scorecard", start, end, v) in kept()
+
+
+def spark_window(end: dt.date) -> tuple[dt.date, dt.date]:
+    """The sparklines' months: the `SPARK_MONTHS` months ending with the period's month."""
+    return months_back(end, SPARK_MONTHS), end
+
+
+def sparklines(keys: list[str], end: dt.date, v: View | None = None) -> dict[str, list]:
+    """Monthly points of several metrics over the sparkline window, in one library call (one reading of the
+    workspace facts, each metric one grouped query), kept by store, data version and view."""
+    import cxkpi.metrics as metrics
+
+    v = v or view()
+    start, end = spark_window(end)
+    key = (*view_key("sparklines", start, end, v), tuple(keys))
+    f = v.filters()
+    return kept().get(
+        key, lambda: metrics.trends(engine(), keys, start, end, "month", metrics.Filters(**f), v.options())
+    )
+
+
+def kept_figures(key: tuple, build: Callable[[], T]) -> T:
+    """Figures built once per key and reused as the same objects on every rerun (st.plotly_chart only reads
+    them), e.g. the Scorecard's sparklines under a `view_key(...)`."""
+    return kept().get(key, build, copy=False)
+
+
+def is_kept(key: tuple) -> bool:
+    return key in kept()
 
 
 def trend(key: str, start: dt.date, end: dt.date, by: str = "month", v: View | None = None,
@@ -621,7 +804,9 @@ def trend(key: str, start: dt.date, end: dt.date, by: str = "month", v: View | N
     v = v or view()
     f = v.filters() if filters is None else filters
     start, _ = clamp_buckets(start, end, by)  # a bound on the work one link can ask for (Trends says so)
-    return _trend(store_url(), data_version(), key, start, end, by, tuple(sorted(f.items())), _frozen(v.options()))
+    return _trend(
+        store_url(), data_version(), key, start, end, by, tuple(sorted(f.items())), _frozen(v.options())
+    )
 
 
 def months_back(end: dt.date, months: int) -> dt.date:
@@ -649,10 +834,18 @@ def metrics_with_data() -> frozenset[str]:
 
 
 def goals_for(key: str) -> list:
+    """The goals on one metric; every metric's goals are read in one query, once per run."""
     goals = optional("cxkpi.goals")
     if goals is None:
         return []
-    return goals.list_goals(engine(), key)
+
+    def read() -> dict[str, list]:
+        by_metric: dict[str, list] = {}
+        for g in goals.list_goals(engine()):
+            by_metric.setdefault(g.metric, []).append(g)
+        return by_metric
+
+    return once_per_run("goals", read).get(key, [])
 
 
 # ---------------------------------------------------------------------------------- shared by the pages
@@ -717,5 +910,12 @@ def metric_scope(v: View) -> MetricScope:
         st.info(t("trends.no_engine"), icon=":material/hourglass_empty:")
         st.stop()
     (start, end), cmp_period = period_and_compare(v)
-    return MetricScope(metrics, metrics.Period(start, end), cmp_period, metrics.Filters(**v.filters()),
-                       v.options(), store_url(), data_version())
+    return MetricScope(
+        metrics,
+        metrics.Period(start, end),
+        cmp_period,
+        metrics.Filters(**v.filters()),
+        v.options(),
+        store_url(),
+        data_version(),
+    )

@@ -12,13 +12,15 @@ import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi import report_rows
-from cxkpi.i18n import t, t_reading
+from cxkpi.i18n import EN, t, t_reading
 from cxkpi.palette import BAND_BADGES, metric_color
 from cxkpi.safety import markdown_text
 from cxkpi.view import tile_rows
 from pages import common
 
 COLUMNS = 3  # four tiles per row cut off seven-digit money values at 1280 px
+SPARK_HEIGHT = 56
+EN.setdefault("scorecard.computing", "Computing…")  # until the catalogs carry it
 
 
 def sparkline(key: str, points: list) -> go.Figure | None:
@@ -32,7 +34,7 @@ def sparkline(key: str, points: list) -> go.Figure | None:
     fig.add_trace(go.Scatter(x=[xs[-1]], y=[ys[-1]], mode="markers", marker={"color": metric_color(key), "size": 5},
                              hoverinfo="skip"))  # fmt: skip
     fig.update_layout(
-        height=56, margin={"l": 0, "r": 0, "t": 4, "b": 4}, showlegend=False,
+        height=SPARK_HEIGHT, margin={"l": 0, "r": 0, "t": 4, "b": 4}, showlegend=False,
         xaxis={"visible": False}, yaxis={"visible": False},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
     )  # fmt: skip
@@ -194,11 +196,43 @@ def scorecard_table(current: dict, start, end, v, metrics) -> None:
         )  # fmt: skip
 
 
-def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.delta_generator.DeltaGenerator:
-    """Draw one tile; returns the placeholder its sparkline goes into."""
+def draw_sparkline(slot, key: str, fig: go.Figure | None) -> None:
+    if fig is None:
+        slot.empty()
+        return
+    slot.plotly_chart(fig, config={"displayModeBar": False, "staticPlot": True}, key=f"spark_{key}",
+                      alt=t("scorecard.sparkline"))  # fmt: skip
+
+
+def sparkline_pending(slot) -> None:
+    """A faint band where the sparkline will be, so the tile keeps its height while the trends compute."""
+    slot.html(
+        f'<div style="height:{SPARK_HEIGHT}px;border-radius:6px;background:rgba(128,128,128,0.08)"></div>'
+    )
+
+
+def placeholder_tiles(sections: list[tuple[str, list[str]]], metrics) -> None:
+    """Light tiles (name only) while a new view's numbers are computed: the previous view's numbers never
+    stay on screen beside the new period and filters."""
+    for title, section in sections:
+        st.subheader(title)
+        first = 0
+        for size in tile_rows(len(section), COLUMNS):
+            for col, key in zip(st.columns(size), section[first : first + size], strict=True):
+                with col, st.container(border=True, height="stretch"):
+                    st.caption(common.metric_label(key, metrics.REGISTRY[key].label))
+                    st.caption(t("scorecard.computing"))
+            first += size
+
+
+def tile(key: str, res, prev, compare_label: str, metrics, benchmarks,
+         spark: go.Figure | None = None, spark_ready: bool = True) -> st.delta_generator.DeltaGenerator:  # fmt: skip
+    """Draw one tile with its sparkline when ready, else a faint band; returns the sparkline's slot."""
     m = metrics.REGISTRY[key]
     label = common.metric_label(key, m.label)
-    help_text = t("scorecard.definition_help", description=t(m.description), reading=t_reading(res.definition or "—"))
+    help_text = t(
+        "scorecard.definition_help", description=t(m.description), reading=t_reading(res.definition or "—")
+    )
     with st.container(border=True, key=f"tile_{key}", height="stretch"):  # a row of tiles ends level
         if res.value is None:
             unavailable(key, res, m, label, help_text)
@@ -236,11 +270,15 @@ def tile(key: str, res, prev, compare_label: str, metrics, benchmarks) -> st.del
             st.caption(" · ".join(bits))
         if key == "clv":
             clv_notes(res)
-        spark = st.empty()
+        slot = st.empty()
+        if spark_ready:
+            draw_sparkline(slot, key, spark)
+        else:
+            sparkline_pending(slot)
         for goal in common.goals_for(key):
             goal_line(goal, res, metrics)
         explain_link(key)
-        return spark
+        return slot
 
 
 with common.page("scorecard") as v:
@@ -253,32 +291,45 @@ with common.page("scorecard") as v:
         (start, end), (cstart, cend) = common.period_and_compare(v)
         compare_label = fmt.period(cstart, cend)
         st.caption(t("scorecard.intro", period=fmt.period(start, end), compare=compare_label))
-        current = common.scorecard(start, end, v)
-        previous = common.scorecard(cstart, cend, v)
         keys = list(metrics.REGISTRY)
-        spark_slots = {}
         sections = [
             (t("scorecard.section_scorecard"), [k for k in keys if k in metrics.SCORECARD_KEYS]),
             (t("scorecard.section_support"), [k for k in keys if k not in metrics.SCORECARD_KEYS]),
         ]
-        for title, section in sections:
-            st.subheader(title)
-            first = 0
-            for size in tile_rows(len(section), COLUMNS):
-                cols = st.columns(size)
-                for col, key in zip(cols, section[first : first + size], strict=True):
-                    with col:
-                        spark_slots[key] = tile(
-                            key, current[key], previous.get(key), compare_label, metrics, benchmarks
-                        )
-                first += size
-        scorecard_table(current, start, end, v, metrics)
-        # Sparklines last: the tiles are on screen while the 12-month trends are computed (cached after).
-        spark_start = common.months_back(end, common.SPARK_MONTHS)
-        for key, slot in spark_slots.items():
-            if current[key].value is None:
-                continue
-            fig = sparkline(key, common.trend(key, spark_start, end, "month", v))
-            if fig is not None:
-                slot.plotly_chart(fig, config={"displayModeBar": False, "staticPlot": True}, key=f"spark_{key}",
-                                  alt=t("scorecard.sparkline"))  # fmt: skip
+        # A view not computed yet shows light tiles first, replaced as a whole when both periods are in:
+        # never the new period's heading over the old view's numbers, nor a mix of old and new tiles.
+        body = st.empty()
+        if not (common.scorecard_ready(start, end, v) and common.scorecard_ready(cstart, cend, v)):
+            with body.container():
+                placeholder_tiles(sections, metrics)
+        current = common.scorecard(start, end, v)
+        previous = common.scorecard(cstart, cend, v)
+        with_data = [k for k in keys if current[k].value is not None]
+        spark_key = (*common.view_key("sparkline figures", *common.spark_window(end), v), tuple(with_data))
+
+        def build_sparklines() -> dict[str, go.Figure | None]:
+            points = common.sparklines(with_data, end, v)
+            return {k: sparkline(k, points[k]) for k in with_data}
+
+        # figures of a view seen before are drawn with their tiles (the same objects, not rebuilt)
+        figs = common.kept_figures(spark_key, build_sparklines) if common.is_kept(spark_key) else None
+        spark_slots = {}
+        with body.container():
+            for title, section in sections:
+                st.subheader(title)
+                first = 0
+                for size in tile_rows(len(section), COLUMNS):
+                    cols = st.columns(size)
+                    for col, key in zip(cols, section[first : first + size], strict=True):
+                        with col:
+                            spark_slots[key] = tile(
+                                key, current[key], previous.get(key), compare_label, metrics, benchmarks,
+                                spark=(figs or {}).get(key), spark_ready=figs is not None or key not in with_data,
+                            )  # fmt: skip
+                    first += size
+            scorecard_table(current, start, end, v, metrics)
+        if figs is None:
+            # Sparklines last: the tiles are on screen while the 12-month trends are computed (kept after).
+            figs = common.kept_figures(spark_key, build_sparklines)
+            for key in with_data:
+                draw_sparkline(spark_slots[key], key, figs[key])

@@ -85,28 +85,27 @@ def test_not_available_names_the_export_and_links_to_the_data_page(app, demo_sto
 
 
 def test_a_rerun_with_the_same_view_runs_no_metric_query(app, monkeypatch):  # noqa: F811
-    calls = {"scorecard": 0, "trend": 0}
-    real_scorecard, real_trend = metrics.scorecard, metrics.trend
+    calls = {"scorecard": 0, "trends": 0}
+    real_scorecard, real_trends = metrics.scorecard, metrics.trends
 
     def counting_scorecard(*a, **k):
         calls["scorecard"] += 1
         return real_scorecard(*a, **k)
 
-    def counting_trend(*a, **k):
-        calls["trend"] += 1
-        return real_trend(*a, **k)
+    def counting_trends(*a, **k):
+        calls["trends"] += 1
+        assert len(a[1]) == 13  # the 12-month sparklines of every available metric: all 13 have data in Q3 2026
+        return real_trends(*a, **k)
 
     monkeypatch.setattr(metrics, "scorecard", counting_scorecard)
-    monkeypatch.setattr(metrics, "trend", counting_trend)
+    monkeypatch.setattr(metrics, "trends", counting_trends)
     at = app(**CUSTOM_Q3)
     at.run()
     no_exception(at)
-    # current + comparison period, and one 12-month sparkline per available metric: all 13 have data in Q3 2026
-    assert calls["scorecard"] == 2
-    first_trends = calls["trend"]
-    assert first_trends == 13
+    # current + comparison period, and the sparklines in one call
+    assert calls == {"scorecard": 2, "trends": 1}
     at.run()
-    assert calls == {"scorecard": 2, "trend": first_trends}
+    assert calls == {"scorecard": 2, "trends": 1}
     # a different view does query again
     at.sidebar.selectbox(key="w_compare").set_value("yoy").run()
     assert calls["scorecard"] == 3

@@ -9,6 +9,7 @@ from cxkpi.metrics.engine import (
     make_context,
     scorecard,
     trend,
+    trends,
     workspace_options,
 )
 from cxkpi.metrics.registry import ORDER, REGISTRY, SCORECARD_KEYS, SUPPORT_KEYS
@@ -47,5 +48,6 @@ __all__ = [
     "same_period_last_year",
     "scorecard",
     "trend",
+    "trends",
     "workspace_options",
 ]

@@ -310,18 +310,35 @@ def trend(
     options: Options | Mapping[str, Any] | None = None,
 ) -> list[TrendPoint]:
     """One metric per month / week / quarter between start and end, in one statement."""
-    m = get(key)
+    return trends(engine, [key], start, end, by, filters, options)[key]
+
+
+def trends(
+    engine: sa.Engine,
+    keys: Sequence[str],
+    start: dt.date,
+    end: dt.date,
+    by: str = "month",
+    filters: Filters | None = None,
+    options: Options | Mapping[str, Any] | None = None,
+) -> dict[str, list[TrendPoint]]:
+    """Several metrics over the same buckets (the Scorecard's sparklines): one connection and one reading of
+    the workspace facts for all of them, then each metric's trend as in `trend`."""
     whole = Period.parse(start, end)  # accepts dates or ISO strings
     start, end = whole.start, whole.end
     periods = buckets(start, end, by)
+    out: dict[str, list[TrendPoint]] = {}
     with engine.connect() as conn:
         base = make_context(conn, whole, filters, options)
-        jobs = [(f"b{i}", base.for_period(p), m) for i, p in enumerate(periods)]
-        res = _grouped(conn, jobs) if m.bucket_column and _blocked(base.for_metric(m), m) is None else {}
-        res.update(_run(conn, [j for j in jobs if j[0] not in res]))
-    for r in res.values():  # a trend shows each bucket on its own; an empty one stays a gap
-        r.extra.pop("no_rows", None)
-    return [TrendPoint(p.start, p.end, res[f"b{i}"]) for i, p in enumerate(periods)]
+        for key in keys:
+            m = get(key)
+            jobs = [(f"b{i}", base.for_period(p), m) for i, p in enumerate(periods)]
+            res = _grouped(conn, jobs) if m.bucket_column and _blocked(base.for_metric(m), m) is None else {}
+            res.update(_run(conn, [j for j in jobs if j[0] not in res]))
+            for r in res.values():  # a trend shows each bucket on its own; an empty one stays a gap
+                r.extra.pop("no_rows", None)
+            out[key] = [TrendPoint(p.start, p.end, res[f"b{i}"]) for i, p in enumerate(periods)]
+    return out
 
 
 def _grouped(conn: sa.Connection, jobs: Sequence[tuple[str, Ctx, Metric]]) -> dict[str, MetricResult]:
