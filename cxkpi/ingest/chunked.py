@@ -10,7 +10,9 @@ times over: about 13× the file at the peak. Here a UTF-8 CSV is streamed from d
    upserted in the same transaction as it comes; a problem in any chunk rolls the whole file back.
 
 Anything else (archives, workbooks, legacy encodings, an Excel 'sep=' line, small files) returns None and
-takes the whole-file path, which reads those cases exactly.
+takes the whole-file path, which reads those cases exactly. On a DuckDB store a file is first offered to
+cxkpi.ingest.sqlload (read, typed, validated and upserted by SQL, the plan checked on a sample); the
+chunks here are its fall-back for readings SQL does not express, and PostgreSQL's path.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from cxkpi.ingest.validate import validate
 CHUNK_ROWS = 50_000  # rows typed at once: ~0.25 GB of Python strings for a 40-column export
 MIN_BYTES = 64_000_000  # below this the whole-file path is as fast and keeps every reading exact
 DUCKDB_MEMORY_LIMIT = "1GB"  # DuckDB's cache while a large file loads (it spills beyond this)
+SQL_PATH = True  # try cxkpi.ingest.sqlload first on a DuckDB store (tests switch it off to compare)
 MAX_PROBLEMS = 200  # problems kept across chunks (each chunk already summarizes its own)
 _NOT_TEXT = (b"PK\x03\x04", b"\x1f\x8b", b"\xd0\xcf\x11\xe0", b"\xff\xfe", b"\xfe\xff", b"%PDF")
 
@@ -109,9 +112,15 @@ def ingest_large(engine: sa.Engine, path: Path, file_name: str, **kw: Any) -> An
     from cxkpi.access.audit import record
 
     who = require_editor("load a file")  # the same check and audit row as api.commit
-    rep = _ingest(engine, path, name, sha, **kw)
+    rep, how = None, f"in chunks of {CHUNK_ROWS} rows"
+    if SQL_PATH:  # typed and validated by DuckDB; None when the file needs a Python reading (see sqlload)
+        from cxkpi.ingest import sqlload
+
+        rep, how = sqlload.ingest(engine, path, name, sha, **kw), "by SQL"
+    if rep is None:
+        rep, how = _ingest(engine, path, name, sha, **kw), f"in chunks of {CHUNK_ROWS} rows"
     if not rep.rejected and rep.load_id is not None:
-        record(engine, who, "load a file", f"{name!r} in chunks of {CHUNK_ROWS} rows, load {rep.load_id}")
+        record(engine, who, "load a file", f"{name!r} {how}, load {rep.load_id}")
     return rep
 
 

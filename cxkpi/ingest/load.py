@@ -109,56 +109,64 @@ def write_table(conn: sa.Connection, table: str, rows: pd.DataFrame, load_id: in
     The rows go to a staging table first; everything after is set-based SQL joined on the natural key,
     so the cost follows the size of the file, not of the store (no stored key is fetched into Python).
     """
-    t, h = CANONICAL[table], HISTORY[table]
+    t = CANONICAL[table]
     new = store_frame(table, rows.assign(load_id=load_id))
     counts = TableCounts()
     if new.empty:
         return counts
-    dialect = conn.dialect.name
     stage = f"_stage_{table}_{uuid.uuid4().hex[:12]}"
-    cols = [c.name for c in t.columns]
     conn.execute(sa.text(f'CREATE TEMPORARY TABLE "{stage}" AS SELECT * FROM "{t.name}" WHERE 1 = 0'))
     try:
         stage_t = sa.Table(stage, sa.MetaData(), *[sa.Column(c.name, c.type) for c in t.columns])
         bulk_insert(conn, stage_t, new)
-        on = " AND ".join(f'o."{k}" = s."{k}"' for k in NATURAL_KEYS[table])
-        same = " AND ".join(_same(dialect, c, "o", "s") for c in t.columns if c.name not in COMPARE_SKIP)
-        matched, unchanged, again = conn.execute(
-            sa.text(
-                f"SELECT count(*), coalesce(sum(CASE WHEN {same} THEN 1 ELSE 0 END), 0), "
-                f"coalesce(sum(CASE WHEN o.load_id = {int(load_id)} THEN 1 ELSE 0 END), 0) "
-                f'FROM "{stage}" s JOIN "{t.name}" o ON {on}'
-            )
-        ).one()
-        if again:  # a key this same load already wrote (an earlier chunk of one large file)
-            ids = conn.execute(
-                sa.text(
-                    f'SELECT s."{NATURAL_KEYS[table][-1]}" FROM "{stage}" s JOIN "{t.name}" o ON {on} '
-                    f"WHERE o.load_id = {int(load_id)} LIMIT 5"
-                )
-            ).scalars()
-            raise RepeatedKeys(table, int(again), [str(x) for x in ids])
-        counts.added = len(new) - int(matched)
-        counts.unchanged = int(unchanged)
-        counts.updated = int(matched) - int(unchanged)
-        col_sql = ", ".join(f'"{c}"' for c in cols)
-        old_sql = ", ".join(f'o."{c}"' for c in cols)
-        if matched:
-            # Every existing version this load touches goes to history (identical ones too: see module doc).
-            conn.execute(
-                sa.text(
-                    f'INSERT INTO "{h.name}" ({col_sql}, replaced_by_load) '
-                    f"SELECT {old_sql}, :load_id "
-                    f'FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM "{stage}" s WHERE {on})'
-                ),
-                {"load_id": load_id},
-            )
-            conn.execute(
-                sa.text(f'DELETE FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM "{stage}" s WHERE {on})')
-            )
-        conn.execute(sa.text(f'INSERT INTO "{t.name}" ({col_sql}) SELECT {col_sql} FROM "{stage}"'))
+        counts = upsert_staged(conn, table, stage, load_id, len(new))
     finally:
         conn.execute(sa.text(f'DROP TABLE IF EXISTS "{stage}"'))
+    return counts
+
+
+def upsert_staged(conn: sa.Connection, table: str, stage: str, load_id: int, n_rows: int) -> TableCounts:
+    """Upsert the `n_rows` rows of staging table `stage` (the store's columns and types, load_id set) into
+    `table`: existing keys matched by a join, their old versions kept in history. Shared by write_table
+    and the SQL load of large files (cxkpi.ingest.sqlload), which types its rows in the database."""
+    t, h = CANONICAL[table], HISTORY[table]
+    dialect = conn.dialect.name
+    cols = [c.name for c in t.columns]
+    counts = TableCounts()
+    on = " AND ".join(f'o."{k}" = s."{k}"' for k in NATURAL_KEYS[table])
+    same = " AND ".join(_same(dialect, c, "o", "s") for c in t.columns if c.name not in COMPARE_SKIP)
+    matched, unchanged, again = conn.execute(
+        sa.text(
+            f"SELECT count(*), coalesce(sum(CASE WHEN {same} THEN 1 ELSE 0 END), 0), "
+            f"coalesce(sum(CASE WHEN o.load_id = {int(load_id)} THEN 1 ELSE 0 END), 0) "
+            f'FROM "{stage}" s JOIN "{t.name}" o ON {on}'
+        )
+    ).one()
+    if again:  # a key this same load already wrote (an earlier chunk of one large file)
+        ids = conn.execute(
+            sa.text(
+                f'SELECT s."{NATURAL_KEYS[table][-1]}" FROM "{stage}" s JOIN "{t.name}" o ON {on} '
+                f"WHERE o.load_id = {int(load_id)} LIMIT 5"
+            )
+        ).scalars()
+        raise RepeatedKeys(table, int(again), [str(x) for x in ids])
+    counts.added = n_rows - int(matched)
+    counts.unchanged = int(unchanged)
+    counts.updated = int(matched) - int(unchanged)
+    col_sql = ", ".join(f'"{c}"' for c in cols)
+    old_sql = ", ".join(f'o."{c}"' for c in cols)
+    if matched:
+        # Every existing version this load touches goes to history (identical ones too: see module doc).
+        conn.execute(
+            sa.text(
+                f'INSERT INTO "{h.name}" ({col_sql}, replaced_by_load) '
+                f"SELECT {old_sql}, :load_id "
+                f'FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM "{stage}" s WHERE {on})'
+            ),
+            {"load_id": load_id},
+        )
+        conn.execute(sa.text(f'DELETE FROM "{t.name}" o WHERE EXISTS (SELECT 1 FROM "{stage}" s WHERE {on})'))
+    conn.execute(sa.text(f'INSERT INTO "{t.name}" ({col_sql}) SELECT {col_sql} FROM "{stage}"'))
     return counts
 
 
