@@ -143,13 +143,15 @@ def t_reading(text: str) -> str:
     """
     import re
 
+    from cxkpi.i18n_messages import localize  # the engine's sentence table (it imports this module)
+
     whole = t(text)
     if whole != text or _locale.get() == DEFAULT_LOCALE:
         return whole
     out = []
     for part in re.split(r", (?![^()]*\))", text):
         scale = re.fullmatch(r"(\d+–\d+) scale", part)
-        out.append(t("reading.scale", scale=scale.group(1)) if scale else t(part))
+        out.append(t("reading.scale", scale=scale.group(1)) if scale else localize(part))
     return t("reading.separator").join(out)
 
 

@@ -970,20 +970,23 @@ def cmd_quality(args: argparse.Namespace) -> int:
     if getattr(args, "format", "table") == "json":
         out.write(json.dumps({"findings": [f.to_dict() for f in found]}, ensure_ascii=False, indent=2) + "\n")
         return 0
+    from cxkpi.i18n import t
+    from cxkpi.i18n_messages import localize
+
     if not found:
-        out.write("No data-quality findings.\n")
+        out.write(t("cli.quality.none") + "\n")
         return 0
     counts = {s: sum(1 for f in found if f.severity == s) for s in SEVERITIES}
-    out.write(", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items()) + "\n\n")
+    out.write(t("cli.quality.counts", errors=counts["error"], warnings=counts["warning"], infos=counts["info"]) + "\n\n")
     for f in found:
         count = f"  ({f.count})" if f.count else ""
-        out.write(f"{f.severity.upper():<8}{f.code}{count}  {f.title}\n")
-        out.write(f"        {f.detail}\n")
+        out.write(f"{t(f'data.severity.{f.severity}').upper():<8}{f.code}{count}  {localize(f.title)}\n")
+        out.write(f"        {localize(f.detail)}\n")
         if f.affects:
-            out.write(f"        affects: {', '.join(f.affects)}\n")
-        out.write(f"        effect: {f.effect}\n")
-        out.write(f"        fix: {f.fix}\n")
+            out.write(f"        {t('cli.quality.affects', metrics=', '.join(f.affects))}\n")
+        out.write(f"        {t('cli.quality.effect', effect=localize(f.effect))}\n")
+        out.write(f"        {t('cli.quality.fix', fix=localize(f.fix))}\n")
         if f.load_ids:
-            out.write(f"        loads: {', '.join(map(str, f.load_ids))}\n")
+            out.write(f"        {t('cli.quality.loads', loads=', '.join(map(str, f.load_ids)))}\n")
         out.write("\n")
     return 0

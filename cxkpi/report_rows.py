@@ -18,6 +18,7 @@ import sqlalchemy as sa
 import cxkpi.i18n_readings  # noqa: F401  (merges this module's English entries into t())
 from cxkpi import formatting as fmt
 from cxkpi.i18n import t
+from cxkpi.i18n_messages import localize
 from cxkpi.store.schema import accounts, responses
 
 SURVEY_KEYS = ("csat", "ces", "nps", "esat")
@@ -108,7 +109,7 @@ def scorecard_table(results: Mapping[str, Any], start: dt.date, end: dt.date, fi
                 note = t("scorecard_table.latest_note", value=latest_value_text(res),
                          latest_period=fmt.period(latest.start, latest.end), n=fmt.count(latest.n))  # fmt: skip
             else:
-                note = f"{t('scorecard_table.not_available')}: {res.reason or ''}".rstrip(": ")
+                note = f"{t('scorecard_table.not_available')}: {localize(res.reason)}".rstrip(": ")
             value, n = None, None
         else:
             value, n = _stable_number(res.value), res.n

@@ -17,6 +17,7 @@ import streamlit as st
 from cxkpi import formatting as fmt
 from cxkpi import report_rows
 from cxkpi.i18n import get_locale, t, t_reading
+from cxkpi.i18n_messages import localize
 from pages import common
 
 method = common.optional("cxkpi.method")  # also merges the explain catalogue into t()
@@ -111,15 +112,15 @@ def draw_card(card, key: str, label: str) -> None:
     notes = getattr(card, "notes", None) or []
     if notes:  # CLV: the churn window, the churned count, the cap, an assumed margin
         st.markdown("**" + t("explain.clv_basis") + "**")
-        st.markdown("\n".join(f"- {md(n)}" for n in notes))
+        st.markdown("\n".join(f"- {md(localize(n))}" for n in notes))
     if report_rows.margin_assumed(card.result):
         common.page_link("pages/settings.py", label=t("tile.set_margin"), icon=":material/tune:")
     if not card.available:
         st.warning(
-            t("explain.not_available", metric=label, reason=card.reason or ""), icon=":material/block:"
+            t("explain.not_available", metric=label, reason=localize(card.reason)), icon=":material/block:"
         )
         if card.source and key not in common.metrics_with_data():
-            st.caption(t("explain.needs_export", source=card.source))
+            st.caption(t("explain.needs_export", source=localize(card.source)))
             common.page_link("pages/data.py", label=t("explain.go_to_data"), icon=":material/upload_file:")
         return
 
@@ -164,7 +165,7 @@ def draw_card(card, key: str, label: str) -> None:
         bits.append(t("explain.no_interval"))
     if bits:
         st.caption(" · ".join(bits))
-    st.caption(t("explain.method", method=card.method))
+    st.caption(t("explain.method", method=localize(card.method)))
 
     st.subheader(t("explain.sources"))
     if not card.loads:
@@ -301,7 +302,7 @@ def draw_try(card, key: str, label: str, v, start: dt.date, end: dt.date, filter
         t("explain.other_changed", metrics=", ".join(others)) if others else t("explain.other_unchanged")
     )
     if after.value is None and after.reason:
-        st.caption(after.reason)
+        st.caption(localize(after.reason))
     if st.button(t("explain.save_default"), disabled=not changes, icon=":material/save:", key="x_save"):
         save_default(changes)
 

@@ -24,6 +24,7 @@ from cxkpi import formatting as fmt
 from cxkpi import report
 from cxkpi.access import shares as sh
 from cxkpi.i18n import get_locale, set_locale, t
+from cxkpi.i18n_messages import localize
 from cxkpi.palette import metric_color
 from pages import auth, common
 
@@ -99,7 +100,7 @@ def tiles(snap: dict[str, Any]) -> None:
             col.metric(common.metric_label(key, r.get("label")), value, border=True,
                        help=r.get("definition") or None)  # fmt: skip
             if r.get("value") is None and r.get("reason"):
-                col.caption(str(r["reason"]))
+                col.caption(localize(str(r["reason"])))
             elif n is not None:
                 col.caption(f"n = {fmt.count(n)}")
 

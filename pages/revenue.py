@@ -16,6 +16,7 @@ from cxkpi import (
     report_rows,
 )
 from cxkpi.i18n import t
+from cxkpi.i18n_messages import localize
 from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
 from cxkpi.safety import formula_safe
 from pages import common
@@ -63,7 +64,7 @@ def _kpi(col, res, previous, currency: str) -> None:
     col = col.container(border=True)  # captions inside the card, not floating under it
     if res.value is None:
         col.metric(res.label, t("scorecard.not_available"))
-        col.caption(res.reason or "")
+        col.caption(localize(res.reason))
         return
     delta = None
     if previous is not None and previous.value is not None:

@@ -13,6 +13,7 @@ import streamlit as st
 from cxkpi import formatting as fmt
 from cxkpi import report_rows
 from cxkpi.i18n import EN, t, t_reading
+from cxkpi.i18n_messages import full_stop, localize
 from cxkpi.palette import BAND_BADGES, metric_color
 from cxkpi.safety import markdown_text
 from cxkpi.view import tile_rows
@@ -132,7 +133,7 @@ def unavailable(key: str, res, m, label: str, help_text: str) -> None:
     (start, end), _ = common.period_and_compare()
     if report_rows.blocked_filters(res):
         st.metric(label, t("scorecard.not_available"), help=help_text)
-        st.caption(_sentence(res.reason or t("tile.filter_blocked")) + ".")
+        st.caption(_sentence(localize(res.reason) or t("tile.filter_blocked")) + full_stop())
         explain_link(key)
         return
     latest = report_rows.latest_of(res)
@@ -151,15 +152,16 @@ def unavailable(key: str, res, m, label: str, help_text: str) -> None:
     # data the workspace holds in other periods (or outside the filters).
     reason, advice = _split_advice(res.reason or "")
     if advice:
-        st.caption(_sentence(reason) + ".")
+        st.caption(_sentence(localize(reason)) + full_stop())
         if key in common.metrics_with_data():
             where = "tile.has_data_filtered" if common.view().filters() else "tile.has_data_elsewhere"
             st.caption(t(where, period=fmt.period(start, end)))
         else:
-            st.caption(t("scorecard.needs_export", source=advice))
+            st.caption(t("scorecard.needs_export", source=localize(advice)))
             common.page_link("pages/data.py", label=t("scorecard.import_link"), icon=":material/upload_file:")
     elif reason:
-        st.caption(_sentence(reason) + ("" if reason.rstrip().endswith((".", ")")) else "."))
+        said = localize(reason)
+        st.caption(_sentence(said) + ("" if said.rstrip().endswith((".", ")", "。", "）")) else full_stop()))
     if key == "clv":
         clv_notes(res)
     explain_link(key)

@@ -15,6 +15,7 @@ from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
 )
 from cxkpi.i18n import t
+from cxkpi.i18n_messages import localize
 from cxkpi.palette import metric_color, series_color, with_alpha
 from cxkpi.safety import formula_safe, plotly_text
 from pages import common
@@ -71,7 +72,7 @@ def _kpi(col, res, previous, label: str, compare: str | None = None) -> None:
     col = col.container(border=True)  # captions inside the card, not floating under it
     if res.value is None:
         col.metric(label, t("scorecard.not_available"))
-        col.caption(res.reason or "")
+        col.caption(localize(res.reason))
         return
     delta = None
     if previous is not None and previous.value is not None:
@@ -176,7 +177,7 @@ with common.page("support", "page.support.intro") as v:
         st.subheader(t("support.frt_heading"))
         dist, hist = _frt(url, version, period, filters, options)
         if dist.empty:
-            st.info(res["frt"].reason or t("support.no_frt"), icon=":material/schedule:")
+            st.info(localize(res["frt"].reason) or t("support.no_frt"), icon=":material/schedule:")
         else:
             c1, c2 = st.columns(2)
             c1.plotly_chart(_frt_box(dist), width="stretch", config={"displayModeBar": False})
@@ -196,7 +197,7 @@ with common.page("support", "page.support.intro") as v:
         t_start = _trend_start(start, end)
         points = _reopen_trend(url, version, t_start, end, filters, options)
         if all(p.result.value is None for p in points):
-            st.info(res["ticket_reopens"].reason or t("support.no_reopens"), icon=":material/replay:")
+            st.info(localize(res["ticket_reopens"].reason) or t("support.no_reopens"), icon=":material/replay:")
         else:
             st.plotly_chart(_reopen_fig(points), width="stretch", config={"displayModeBar": False})
             st.caption(t("support.reopens_note", range=fmt.period(t_start, end)))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi.i18n import font_family, get_locale, t
+from cxkpi.i18n_messages import localize
 from cxkpi.palette import (
     BAND_FILLS,
     GOAL_LINE,
@@ -183,7 +184,7 @@ with common.page("trends") as v:
             reasons = {p.result.reason for _, pts in series for p in pts if p.result.reason}
             st.warning(t("trends.no_data", metric=label), icon=":material/info:")
             if reasons:
-                reason = sorted(reasons)[0]
+                reason = localize(sorted(reasons)[0])
                 st.caption(reason[:1].upper() + reason[1:])
             # the import link only when the workspace has no such data (not under a filter that cannot apply)
             if key not in common.metrics_with_data():

@@ -15,6 +15,7 @@ from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
 )
 from cxkpi.i18n import t
+from cxkpi.i18n_messages import localize
 from cxkpi.method import safe_frame
 from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
 from cxkpi.safety import plotly_text, plotly_texts
@@ -69,7 +70,7 @@ def _kpi(col, res, previous, compare: str | None) -> None:
     card = col.container(border=True)
     if res.value is None:
         card.metric(res.label, t("scorecard.not_available"))
-        card.caption(res.reason or "")
+        card.caption(localize(res.reason))
         return
     delta = None
     if previous is not None and previous.value is not None:

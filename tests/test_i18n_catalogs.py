@@ -50,6 +50,8 @@ SAME_IN_ITALIAN = {
     "no",
     "h",
     "min",
+    "ticket",  # the glossary keeps it in Italian
+    "Ticket",
 }
 CJK = re.compile(r"[\u3400-\u9fff]")
 

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cxkpi.i18n import t
+from cxkpi.i18n_messages import localize
 from cxkpi.store.engine import StoreBusy, make_engine
 
 
@@ -17,10 +19,10 @@ def _out(text: str = "") -> None:
 
 def _how_to_answer(q: Any, mapping_used: bool, proposed: bool = False) -> str:
     if proposed and q.default:
-        return f"suggested: {q.default} (--accept-suggested takes it; or answer in a mapping file's [answers])"
+        return t("cli.ingest.suggested", choice=q.default)
     if q.id == "dayfirst":
-        return "answer with --dayfirst yes (day first, 04/03 = 4 March) or --dayfirst no"
-    return (f"answer in a mapping file and pass it with --mapping FILE.toml:\n"
+        return t("cli.ingest.dayfirst_hint")
+    return (t("cli.ingest.mapping_hint") + "\n"
             f"        [answers]\n        {json.dumps(q.id, ensure_ascii=False)} = \"{q.choices[0]}\"   "
             f"# one of {', '.join(q.choices)}")
 
@@ -63,7 +65,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 if args.format != "json":
                     _print_report(big, mapping_used=False)
                     for f in quality.get(big.load_id, []):
-                        _out(f"  data quality ({f.severity}): {f.title}. {f.detail} Fix: {f.fix}")
+                        _out(_quality_line(f))
                 continue
         try:
             data = path.read_bytes()
@@ -101,11 +103,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if args.format != "json":  # each file's report as soon as it is known, committed or not
             _print_report(rep, mapping_used=bool(spec))
             for f in quality.get(rep.load_id, []):
-                _out(f"  data quality ({f.severity}): {f.title}. {f.detail} Fix: {f.fix}")
+                _out(_quality_line(f))
     if args.format == "json":
         _out(json.dumps([{**r.to_dict(), "quality": [f.to_dict() for f in quality.get(r.load_id, [])]}
                          for r in reports], ensure_ascii=False, indent=2, default=str))
     return 1 if any(r.rejected for r in reports) else 0
+
+
+def _quality_line(f: Any) -> str:
+    """One finding after a load, in the --lang language (JSON keeps the English finding)."""
+    return t("cli.ingest.quality", severity=t(f"data.severity.{f.severity}"), title=localize(f.title),
+             detail=localize(f.detail), fix=localize(f.fix))  # fmt: skip
 
 
 def _quality_of(engine: Any, load_id: int) -> list:
@@ -119,48 +127,45 @@ def _print_reading(r: Any) -> None:
     """The reading proposed for an export no known tool matches, in plain words, with its evidence."""
     lines = getattr(r, "reading", None) or []
     if lines:
-        _out("  reading: " + lines[0])
+        _out(t("cli.ingest.reading", line=localize(lines[0])))
         for line in lines[1:]:
-            _out("    " + line)
+            _out("    " + localize(line))
 
 
 def _print_report(r: Any, mapping_used: bool) -> None:
     label = r.source_label
-    src = f"{label} ({r.source})" if label else (r.source or "not recognized")
+    src = f"{label} ({r.source})" if label else (r.source or t("cli.ingest.not_recognized"))
     from cxkpi.ingest.problems import printable
 
     r.file_name = printable(r.file_name)  # a name with terminal escapes is shown, not executed
     if r.already_loaded:
-        _out(f"{r.file_name}: {src} — already loaded (load {r.load_id}), nothing changed")
+        _out(t("cli.ingest.already", file=r.file_name, source=src, load_id=r.load_id))
         return
     if r.rejected and getattr(r, "reading", None) and not any(p.severity == "error" for p in r.problems):
-        _out(f"{r.file_name}: not an export of a tool cxkpi knows — nothing loaded; it proposes this reading "
-             f"({len(r.questions)} question(s))")
+        _out(t("cli.ingest.proposed", file=r.file_name, n=len(r.questions)))
         _print_reading(r)
         for q in r.questions:
-            _out(f"  question: {q.prompt}\n      {_how_to_answer(q, mapping_used, proposed=True)}")
-        _out("  to load it with this reading (each question answered with its suggestion): "
-             "cxkpi ingest FILE --accept-suggested")
+            _out(t("cli.ingest.question", prompt=localize(q.prompt)) + f"\n      {_how_to_answer(q, mapping_used, proposed=True)}")
+        _out(t("cli.ingest.accept_hint"))
         return
     if r.rejected:
         errors = [p for p in r.problems if p.severity == "error"]
-        _out(f"{r.file_name}: {src} — REJECTED, nothing was changed ({len(errors)} error(s), "
-             f"{len(r.questions)} question(s))")
+        _out(t("cli.ingest.rejected", file=r.file_name, source=src, errors=len(errors), questions=len(r.questions)))
         for p in r.problems:
-            _out("  " + p.text())
+            _out("  " + p.shown())
         _print_reading(r)
         for q in r.questions:
-            _out(f"  question: {q.prompt}\n      {_how_to_answer(q, mapping_used)}")
+            _out(t("cli.ingest.question", prompt=localize(q.prompt)) + f"\n      {_how_to_answer(q, mapping_used)}")
         if getattr(r, "reading", None):
-            _out("  to load it with this reading (each question answered with its suggestion): "
-                 "cxkpi ingest FILE --accept-suggested")
+            _out(t("cli.ingest.accept_hint"))
         return
-    parts = [f"{t}: {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged"
-             for t, c in r.counts.items()]
-    _out(f"{r.file_name}: {src} → {'; '.join(parts)}; {r.rows_rejected} row(s) left out [load {r.load_id}]")
+    parts = [t("cli.ingest.counts", table=tb, added=c["added"], updated=c["updated"], unchanged=c["unchanged"])
+             for tb, c in r.counts.items()]
+    _out(t("cli.ingest.loaded", file=r.file_name, source=src, parts=t("cli.ingest.parts_sep").join(parts),
+           left=r.rows_rejected, load_id=r.load_id))  # fmt: skip
     _print_reading(r)
     for p in r.warnings:
-        _out("  " + p.text())
+        _out("  " + p.shown())
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
@@ -189,12 +194,13 @@ def cmd_loads(args: argparse.Namespace) -> int:
                         default=str, indent=2))
         return 0
     if not rows:
-        _out("no loads yet — `cxkpi ingest FILE` or `cxkpi demo`")
+        _out(t("cli.loads.none"))
         return 0
     for r in rows:
         when = r["loaded_at"].strftime("%Y-%m-%d %H:%M") if r["loaded_at"] else ""
+        rows_text = t("cli.loads.rows", rows=f"{r['rows']:>6}", added=r["rows_added"], updated=r["rows_updated"])
         _out(f"{r['load_id']:>5}  {r['status']:<7}  {when}  {r['source']:<24}  {r['table_name']:<20}  "
-             f"{r['rows']:>6} rows ({r['rows_added']} added, {r['rows_updated']} updated)  {r['file_name']}")
+             f"{rows_text}  {r['file_name']}")
     return 0
 
 

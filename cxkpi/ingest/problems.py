@@ -54,6 +54,20 @@ class Problem:
         val = f": {printable(repr(self.value))}" if self.value not in (None, "") else ""
         return f"{self.severity}: {where}{val} — {printable(self.message)}"
 
+    def shown(self) -> str:
+        """text() in the current language (`cxkpi ingest --lang`); text() itself stays English for logs."""
+        from cxkpi.i18n import t
+        from cxkpi.i18n_messages import localize
+
+        where = printable(self.file)
+        if self.row is not None:
+            where += t("cli.problem.row", row=self.row)
+        if self.column:
+            where += t("cli.problem.column", column=printable(self.column))
+        val = f": {printable(repr(self.value))}" if self.value not in (None, "") else ""
+        return t("cli.problem.line", severity=t(f"data.severity.{self.severity}"), where=where, value=val,
+                 message=printable(localize(self.message)))  # fmt: skip
+
     def to_dict(self) -> dict:
         return asdict(self)
 
