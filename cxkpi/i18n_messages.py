@@ -431,7 +431,7 @@ MESSAGES: dict[str, str] = {
     "the load that repeats them or export each system without the other's records. If they are truly separate, "
     "nothing to do.",
     N_("msg.quality.t.missing"): "No {label} answers loaded",
-    N_("msg.quality.d.missing"): "The store holds no survey responses of kind {kind}.",
+    N_("msg.quality.d.missing"): "The store holds no survey responses of kind {code}.",
     N_("msg.quality.e.not_available"): "shows not available (never zero, never a guess)",
     N_("msg.quality.t.no_subs"): "No subscriptions loaded",
     N_("msg.quality.d.no_subs"): "The store holds no subscriptions.",
@@ -472,7 +472,6 @@ MESSAGES: dict[str, str] = {
     N_("msg.quality.noun.renewal"): "renewal",
     N_("msg.quality.noun.ticket"): "ticket",
     N_("msg.quality.noun.response"): "survey response",
-    N_("msg.quality.noun.responses"): "survey responses",
     N_("msg.quality.noun.cost"): "cost row",
     N_("msg.quality.noun.costs"): "cost rows",
     N_("msg.quality.table.Accounts"): "Accounts",
@@ -503,7 +502,6 @@ LITERAL = {
     "percent",
     "range",
     "format",
-    "unit",
     "key",
     "later",
     "first",
@@ -511,7 +509,6 @@ LITERAL = {
     "scale",
     "col",
     "known",
-    "label",
     "columns",
     "error",
     "list",
@@ -549,7 +546,7 @@ _NOUN = "|".join(
 )
 _NOUN = f"(?:{_NOUN})"
 # placeholders with a shape of their own: a breakdown never holds parentheses ("(csat 3, nps 2)")
-_SHAPES = {"noun": _NOUN, "parts": r"[^()]+"}
+_SHAPES = {"noun": _NOUN, "parts": r"[^()]+", "shown": r"(?:(?!\. ).)+?"}
 
 
 def install() -> None:
@@ -609,6 +606,12 @@ def _translate(text: str, part: bool, depth: int) -> str | None:
         for name, value in m.groupdict().items():
             if name == "period":
                 params[name] = _period(value)
+            elif name == "code":  # a survey kind as stored ("csat"): named as users know it (CSAT)
+                params[name] = value.upper()
+            elif (
+                name == "shown"
+            ):  # "channel=email, segment=SMB": the filter's name translated, its value kept
+                params[name] = _FILTER.sub(lambda f: _filter_name(f.group(1)) + "=", value)
             elif name in LITERAL or name in NUMERIC:
                 params[name] = value
             else:
@@ -616,6 +619,13 @@ def _translate(text: str, part: bool, depth: int) -> str | None:
                 params[name] = value if done is None else done
         return t(key, **params)
     return None
+
+
+_FILTER = re.compile(r"\b(segment|region|plan|channel|survey)=")
+
+
+def _filter_name(name: str) -> str:
+    return t(f"msg.word.{name}")
 
 
 def _period(text: str) -> str:
