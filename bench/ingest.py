@@ -12,7 +12,9 @@ Every case runs in its own process, so its peak memory (ru_maxrss from wait4) is
 3. re-load of the same file vs its fresh load (goal < 5 %);
 4. a 100 k-row load into a store already holding --store-rows tickets vs the same load into an empty store
    (goal ≤ 1.5×).
-The figures are printed; bench/results.md keeps those of the last run (pass --write).
+Each row says which path loaded the file: by SQL (cxkpi.ingest.sqlload, large UTF-8 CSVs on DuckDB), in
+chunks (its fall-back), or whole file (small files). The figures are printed; --write replaces the ingest
+section of bench/results.md with them (the other sections stay).
 """
 
 from __future__ import annotations
@@ -139,7 +141,11 @@ def child(case: str, args: list[str]) -> dict:
         # "reload": a store that already holds this file
         c0, w0 = time.process_time(), time.perf_counter()
         rep = ingest_file(e, Path(csv_path))
+        with e.connect() as conn:  # which path loaded it: SQL (cxkpi.ingest.sqlload) or Python
+            meta = conn.exec_driver_sql("SELECT mapping FROM loads ORDER BY load_id DESC LIMIT 1").scalar()
+        read = json.loads(meta or "{}").get("read", {})
         out = {
+            "path": "SQL" if read.get("sql") else "chunks" if read.get("chunked") else "whole file",
             "cpu": time.process_time() - c0,
             "wall": time.perf_counter() - w0,
             "rejected": rep.rejected,
@@ -216,7 +222,7 @@ def main() -> int:
         ours = run_child("ingest", src, f"duckdb:///{tmp / 'ours.duckdb'}")
         assert not ours["rejected"], ours["errors"]
         say(
-            f"| ingest {a.rows:,} Zendesk rows ({size / 1e6:.0f} MB), CPU s | {ours['proc_cpu']:.1f} | "
+            f"| ingest {a.rows:,} Zendesk rows ({size / 1e6:.0f} MB, by {ours['path']}), CPU s | {ours['proc_cpu']:.1f} | "
             f"{raw['proc_cpu']:.1f} | throughput {raw['proc_cpu'] / ours['proc_cpu']:.2f}× raw (goal ≥ 0.6×) |"
         )
         say(f"| same, wall s | {ours['wall']:.1f} | {raw['wall']:.1f} | {raw['wall'] / ours['wall']:.2f}× |")
@@ -241,7 +247,7 @@ def main() -> int:
         store_with_tickets(big_url, a.store_rows)
         big = run_child("ingest", small, big_url)
         say(
-            f"| {a.load_rows:,} rows into a {a.store_rows:,}-ticket store, wall s | {big['wall']:.2f} | "
+            f"| {a.load_rows:,} rows (by {big['path']}) into a {a.store_rows:,}-ticket store, wall s | {big['wall']:.2f} | "
             f"into an empty store {empty['wall']:.2f} | {big['wall'] / empty['wall']:.2f}× (goal ≤ 1.5×) |"
         )
         for f in tmp.glob("*.duckdb*"):
@@ -255,8 +261,12 @@ def main() -> int:
             ours = run_child("ingest", large, f"duckdb:///{tmp / 'large.duckdb'}")
             large.unlink()
         say(
-            f"| peak memory, {size / 1e6:,.0f} MB export | {gb(ours['maxrss'])} | {gb(raw['maxrss'])} | "
-            f"{ours['maxrss'] / raw['maxrss']:.1f}× raw (goal < 2 GB) |"
+            f"| peak memory, {size / 1e6:,.0f} MB export (by {ours['path']}) | {gb(ours['maxrss'])} | "
+            f"{gb(raw['maxrss'])} | {ours['maxrss'] / raw['maxrss']:.1f}× raw (goal < 2 GB) |"
+        )
+        say(
+            f"| same, CPU s | {ours['proc_cpu']:.1f} | {raw['proc_cpu']:.1f} | "
+            f"throughput {raw['proc_cpu'] / ours['proc_cpu']:.2f}× raw |"
         )
         bomb = tmp / "bomb.zip"
         bsize = bomb_zip(bomb, a.bomb_mb)
@@ -271,6 +281,7 @@ def main() -> int:
 
 
 def write_results(a: argparse.Namespace, rows: list[str]) -> None:
+    """Replace the ingest section of bench/results.md (up to the next top-level heading); other sections stay."""
     cpu = os.cpu_count()
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     text = (
@@ -283,7 +294,14 @@ def write_results(a: argparse.Namespace, rows: list[str]) -> None:
         "(no typing, no validation, no history), each case in its own process (peak memory = its ru_maxrss).\n\n"
         "| case | cxkpi | baseline | ratio |\n|---|---|---|---|\n" + "\n".join(rows) + "\n"
     )
-    (ROOT / "bench" / "results.md").write_text(text, encoding="utf-8")
+    path = ROOT / "bench" / "results.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = old.find("# Ingest benchmark")
+    if start < 0:
+        path.write_text(text + ("\n" + old if old else ""), encoding="utf-8")
+        return
+    nxt = old.find("\n# ", start + 1)
+    path.write_text(old[:start] + text + ("\n" + old[nxt + 1 :] if nxt >= 0 else ""), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -122,27 +122,27 @@ def awkward_zendesk(n: int, *, late: dict[int, tuple[str, str]] | None = None) -
 
 def test_awkward_values_load_the_same_by_sql(tmp_path, monkeypatch):
     f = tmp_path / "tickets.csv"
-    # 30 000 rows: past the 20 000-row sample that decides the plan. Row 25 002 (data index 25 000): a
-    # solve before its creation (a warning, the time cleared); index 25 001: a negative first reply
-    # (warning, cleared); index 25 003: a ticket with no id (left out with a warning).
+    # 15 000 rows: past the 10 000-row sample that decides the plan. Row 12 002 (data index 12 000): a
+    # solve before its creation (a warning, the time cleared); index 12 001: a negative first reply
+    # (warning, cleared); index 12 003: a ticket with no id (left out with a warning).
     f.write_bytes(
         awkward_zendesk(
-            30_000,
+            15_000,
             late={
-                25_000: ("Solved at (GMT+1)", "2025-02-01 00:00:00"),
-                25_001: ("First reply time in minutes", "-5"),
-                25_003: ("Id", ""),
+                12_000: ("Solved at (GMT+1)", "2025-02-01 00:00:00"),
+                12_001: ("First reply time in minutes", "-5"),
+                12_003: ("Id", ""),
             },
         )
     )
     rep, how = same_as_whole_file(tmp_path, f, monkeypatch)
     assert how == "sql"
-    # 30 000 rows - 1 without an id; answers: indexes ≡ 0 (Good) or 1 (Bad) mod 5 = 12 000, the
-    # id-less row 25 003 (≡ 3) is not one of them
-    assert rep.counts["tickets"]["added"] == 29_999
-    assert rep.counts["responses"]["added"] == 12_000
+    # 15 000 rows - 1 without an id; answers: indexes ≡ 0 (Good) or 1 (Bad) mod 5 = 2 × 3 000, the
+    # id-less row 12 003 (≡ 3) is not one of them
+    assert rep.counts["tickets"]["added"] == 14_999
+    assert rep.counts["responses"]["added"] == 6_000
     warned = {(p.row, p.column) for p in rep.problems if p.severity == "warning" and p.row}
-    assert {(25_002, "Solved at (GMT+1)"), (25_003, "First reply time in minutes"), (25_005, "Id")} <= warned
+    assert {(12_002, "Solved at (GMT+1)"), (12_003, "First reply time in minutes"), (12_005, "Id")} <= warned
 
 
 def test_sql_types_the_values_as_the_export_means_them(tmp_path, monkeypatch):
@@ -174,7 +174,7 @@ def test_sql_types_the_values_as_the_export_means_them(tmp_path, monkeypatch):
 def test_a_cell_sql_cannot_type_falls_back_to_the_chunked_path(tmp_path, monkeypatch, caplog):
     f = tmp_path / "tickets.csv"
     # A date written another way after the sample: the whole-file reader reads it, SQL does not try.
-    f.write_bytes(awkward_zendesk(21_000, late={20_500: ("Created at (GMT+1)", "March 5, 2025 10:00")}))
+    f.write_bytes(awkward_zendesk(12_000, late={11_500: ("Created at (GMT+1)", "March 5, 2025 10:00")}))
     with caplog.at_level(logging.DEBUG, logger="cxkpi.ingest.sqlload"):
         _, how = same_as_whole_file(tmp_path, f, monkeypatch)
     assert how == "python"
@@ -183,11 +183,11 @@ def test_a_cell_sql_cannot_type_falls_back_to_the_chunked_path(tmp_path, monkeyp
 
 def test_an_error_after_the_sample_names_file_row_and_column(tmp_path, monkeypatch):
     f = tmp_path / "tickets.csv"
-    f.write_bytes(awkward_zendesk(21_000, late={20_700: ("Reopens", "-2")}))  # data index 20 700 = row 20 702
+    f.write_bytes(awkward_zendesk(12_000, late={11_700: ("Reopens", "-2")}))  # data index 11 700 = row 11 702
     e, rep, _ = load(tmp_path, f, "sql", monkeypatch)
     assert rep.rejected
     [err] = [p for p in rep.problems if p.severity == "error"]
-    assert (err.file, err.row, err.column, err.value) == ("tickets.csv", 20_702, "Reopens", "-2.0")
+    assert (err.file, err.row, err.column, err.value) == ("tickets.csv", 11_702, "Reopens", "-2.0")
     with e.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM tickets")).scalar() == 0
     e.dispose()
