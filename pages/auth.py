@@ -174,6 +174,11 @@ def refused_page(status: str) -> None:
 
 def sidebar_identity(who: Actor) -> None:
     """Who is signed in and their role, with sign-in / sign-out."""
+    from pages import common
+
+    # A fresh server's first run goes through Streamlit's pages/-folder wrapper, which gives app.py's widgets
+    # other ids than every later run: a password typed into that run's form was lost on Sign in. Rerun first.
+    common._leave_pages_directory_mode()
     sb = st.sidebar
     with sb.container(key="identity"):
         role = t(f"auth.role.{who.role}")
