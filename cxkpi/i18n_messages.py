@@ -270,6 +270,23 @@ MESSAGES: dict[str, str] = {
     N_("msg.prop.major_units"): "amounts read as major units (decimals)",
     N_("msg.prop.major_units_header"): "amounts read as major units (no cents named in the header)",
     N_("msg.prop.cents"): "the header says cents: divided by 100",
+    N_("msg.prop.file_layout"): "file layout",
+    N_("msg.prop.amount_per_unit"): "amount per unit",
+    N_("msg.prop.csat_answers"): "CSAT answers",
+    N_("msg.prop.rated_ticket"): "each rated ticket also counts as a customer-satisfaction (CSAT) answer",
+    N_("msg.prop.zero_duration"): "a zero duration means the ticket was never answered: left empty",
+    N_("msg.prop.employee_nps"): "employee NPS",
+    N_("msg.imp.not_score"): "is not a score.",
+    N_("msg.imp.no_label_scale"): "these answers are neither numbers nor a label scale cxkpi knows; give each label's "
+    "score in a mapping file's [values.score] table.",
+    N_("msg.no_customers_any"): "no customers active at any time in the period",
+    N_("msg.no_handle_column"): "no handle-time column in the loaded ticket exports (Zendesk needs the Time Tracking "
+    "app's 'Total time spent'; Freshdesk 'Time tracked'; Intercom 'Handling time') — never derived from resolution "
+    "time",
+    N_("msg.quality.t.mixed_scales"): "One survey answered on several scales",
+    N_("msg.quality.f.mixed_scales"): "Nothing if the survey really changed scale; otherwise set its scale (Settings → "
+    "survey.scales) or correct the mapping and load it again.",
+    N_("msg.quality.w.other_currency_plain"): "carry a currency other than the reporting currency",
     # --- the data-quality report (cxkpi/quality.py)
     N_("msg.quality.effect"): "{metrics}: {effect}.",
     N_("msg.quality.detail"): "{n} {noun} {why}; e.g. {examples}.",

@@ -240,3 +240,58 @@ def test_english_registered_in_code_has_an_entry_in_every_catalog():
     for locale in LOCALES:
         missing = sorted(set(i18n.EN) - {k for k, m in CATALOGS[locale].items() if m.string})
         assert missing == [], f"{locale}: mark these N_() in cxkpi/i18n_pages.py and translate them"
+
+
+# The library's own sentences (engine reasons, quality findings, importer problems, questions and readings)
+# are translated where they are shown, through cxkpi/i18n_messages.py; these calls produce them.
+SENTENCE_SOURCES = [
+    ROOT / "cxkpi" / "quality.py",
+    *sorted((ROOT / "cxkpi" / "metrics").glob("*.py")),
+    *sorted((ROOT / "cxkpi" / "ingest").glob("*.py")),
+]
+PRODUCERS = {"unavailable", "_not_available", "add", "cells", "skip", "_bad", "Ask", "Question", "Finding",
+             "_RowCheck", "Decision"}  # fmt: skip
+SENTENCE_KEYWORDS = {"prompt", "message", "reason", "title", "detail", "fix", "effect", "why", "evidence"}
+
+
+def produced_sentences() -> dict[str, str]:
+    """sentence -> file:line for every fixed English sentence (a literal with a space) passed to a producer."""
+    found: dict[str, str] = {}
+    for path in SENTENCE_SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            fn = node.func
+            name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+            if name not in PRODUCERS:
+                continue
+            args = list(node.args)
+            if name == "Decision":  # Decision(what, column, kind, score, evidence): its kind is a code
+                args = args[:2] + args[3:]
+            args += [k.value for k in node.keywords if k.arg in SENTENCE_KEYWORDS]
+            for a in args:
+                if isinstance(a, ast.Constant) and isinstance(a.value, str) and " " in a.value:
+                    found.setdefault(a.value, f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_the_scan_reaches_the_engine_quality_and_importer_sentences():
+    where = {v.split(":")[0] for v in produced_sentences().values()}
+    assert {"cxkpi/quality.py", "cxkpi/metrics/tickets.py", "cxkpi/ingest/recognize.py"} <= where
+    assert len(produced_sentences()) > 40
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant", "it"])
+def test_every_fixed_sentence_of_the_library_has_a_translation(locale):
+    """A new reason, finding, problem or question without a template in cxkpi/i18n_messages.py (and so without
+    a catalog entry in every language) fails here; f-string sentences are run for real in test_i18n_messages."""
+    from cxkpi.i18n_messages import localize
+
+    try:
+        set_locale(locale)
+        untranslated = sorted(
+            f"{where}: {s}" for s, where in produced_sentences().items() if localize(s) == s
+        )
+    finally:
+        set_locale("en")
+    assert untranslated == [], f"{locale}: add a msg.* template to cxkpi/i18n_messages.py and translate it"
