@@ -14,8 +14,12 @@ Measured (best of --repeat, one process, warm file cache), as wall-clock seconds
 the process (all DuckDB threads; on a shared machine CPU is the steadier figure):
 1. cxkpi scorecard (all 13 metrics) for the last month and for the last year vs one hand-written DuckDB
    statement computing the same aggregates (one scan per table, conditional aggregates);
-2. a weekly CSAT trend over the two years through cxkpi vs one hand-written GROUP BY week.
-The ratio is cxkpi / hand query; bench/results.md keeps the last run's figures.
+2. the month with its comparison month (`scorecards`, one statement) vs the hand query run for each;
+3. a weekly CSAT trend over the two years through cxkpi vs one hand-written GROUP BY week;
+4. the Scorecard's sparklines: every metric's monthly trend over the last twelve months (`trends`), and
+   each subscription / renewal / FRT trend alone (no hand query: absolute seconds).
+The ratio is cxkpi / hand query; bench/results.md keeps the last run's figures. `--library DIR` times the
+cxkpi package found in DIR instead of this checkout's (e.g. an exported older commit, for "before").
 With --postgres the same store is copied into a PostgreSQL server started for the run (the test suite's
 helper) and cxkpi's three cases are timed there too (no hand query: it is DuckDB SQL).
 """
@@ -34,14 +38,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+if "--library" in sys.argv:  # must win over this checkout before cxkpi is imported
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--library") + 1]).resolve()))
 
 
-from cxkpi.metrics import Period, scorecard, trend  # noqa: E402
+from cxkpi import metrics  # noqa: E402
+from cxkpi.metrics import REGISTRY, Period, scorecard, trend  # noqa: E402
 from cxkpi.store import make_engine  # noqa: E402
 
 END = dt.date(2026, 10, 31)  # the store's last day: two years, November 2024 … October 2026
 START = dt.date(2024, 11, 1)
 MONTH = Period(dt.date(2026, 10, 1), END)
+PREVIOUS = Period(dt.date(2026, 9, 1), dt.date(2026, 9, 30))
 YEAR = Period(dt.date(2025, 11, 1), END)
 SECONDS = (dt.datetime.combine(END, dt.time()) - dt.datetime.combine(START, dt.time())).days * 86_400 + 86_399
 
@@ -191,8 +199,45 @@ def measure(url: str, repeat: int) -> list[tuple[str, tuple[float, float], tuple
         ours = best_of(lambda p=p: scorecard(engine, p), repeat)
         theirs = best_of(hand(hand_scorecard(f"{p.start} 00:00:00", end_excl(p))), repeat)
         rows.append((name, ours, theirs))
+    both_hand = [hand(hand_scorecard(f"{p.start} 00:00:00", end_excl(p))) for p in (MONTH, PREVIOUS)]
+    rows.append(
+        (
+            "scorecard, a month + its previous month",
+            best_of(lambda: _with_comparison(engine), repeat),
+            best_of(lambda: [run() for run in both_hand], repeat),
+        )
+    )
     ours = best_of(lambda: trend(engine, "csat", START, END, by="week"), repeat)
     rows.append(("weekly CSAT trend, two years (105 weeks)", ours, best_of(hand(HAND_WEEKLY), repeat)))
+    return rows
+
+
+def _with_comparison(engine: object) -> object:
+    """A view and its comparison period: one call where the library has `scorecards`, else two."""
+    if hasattr(metrics, "scorecards"):
+        return metrics.scorecards(engine, [MONTH, PREVIOUS])
+    return [scorecard(engine, MONTH), scorecard(engine, PREVIOUS)]
+
+
+SPARK_FROM = dt.date(2025, 11, 1)  # the sparklines: the twelve months ending with the view's month
+ALONE = ("churn_rate", "clv", "mrr", "crc", "renewal_rate", "frt")
+
+
+def measure_trends(url: str, repeat: int) -> list[tuple[str, tuple[float, float]]]:
+    """The sparklines of all 13 metrics, then the trends this issue rewrote one by one (12 months each)."""
+    engine = make_engine(url)
+    keys = list(REGISTRY)
+
+    def sparklines() -> object:
+        if hasattr(metrics, "trends"):
+            return metrics.trends(engine, keys, SPARK_FROM, END)
+        return [trend(engine, k, SPARK_FROM, END) for k in keys]
+
+    rows = [("sparklines: 13 metrics × 12 months", best_of(sparklines, repeat))]
+    for key in ALONE:
+        rows.append(
+            (f"{key} trend, 12 months", best_of(lambda k=key: trend(engine, k, SPARK_FROM, END), repeat))
+        )
     return rows
 
 
@@ -253,6 +298,9 @@ def main() -> None:
     ap.add_argument(
         "--postgres", action="store_true", help="also time cxkpi on PostgreSQL (same store, copied)"
     )
+    ap.add_argument(
+        "--library", help="a directory holding the cxkpi package to time (default: this checkout)"
+    )
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
     path = Path(args.store) if args.store else Path(tmp.name) / "bench.duckdb"
@@ -272,6 +320,9 @@ def main() -> None:
             f" {ours_cpu:10.3f} {theirs_cpu:9.3f} {ours_cpu / max(theirs_cpu, 1e-3):7.1f}",
             flush=True,
         )
+    print(f"{'case, no hand query':45} {'cxkpi s':>9} {'cxkpi cpu':>10}")
+    for name, (wall, cpu) in measure_trends(url, args.repeat):
+        print(f"{name:45} {wall:9.3f} {cpu:10.3f}", flush=True)
     if args.postgres:
         pg_url, server = copy_to_postgres(url)
         try:

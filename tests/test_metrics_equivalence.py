@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from cxkpi.cli import main
 from cxkpi.demo import load_demo
-from cxkpi.metrics import REGISTRY, Filters, Period, scorecard, trend
+from cxkpi.metrics import REGISTRY, Filters, Period, scorecard, scorecards, trend
 from cxkpi.store import make_engine
 
 GOLDEN = Path(__file__).resolve().parent / "data" / "metrics_equivalence.json"
@@ -152,6 +152,22 @@ def test_demo_figures_are_unchanged(engine: sa.Engine) -> None:
     load_demo(engine, DEMO_END)
     got = capture(engine, DEMO_VIEWS, DEMO_TRENDS + DEMO_MORE_TRENDS, DEMO_OPTION_VIEWS)
     _assert_same(got, _golden("demo"))
+
+
+def test_a_view_and_its_comparison_in_one_statement_give_the_same_figures(engine: sa.Engine) -> None:
+    # scorecards([October, September]) reads the tables once for both periods; each card must be the golden
+    # scorecard of its own period, under no filter and under a segment filter
+    load_demo(engine, DEMO_END)
+    want = _golden("demo")["scorecards"]
+    month, previous = DEMO_VIEWS[0][1], DEMO_VIEWS[1][1]
+    both = scorecards(engine, [month, previous])
+    assert {k: _figures(r.to_json()) for k, r in both[0].items()} == want["month"]
+    assert {k: _figures(r.to_json()) for k, r in both[1].items()} == want["previous month"]
+    quarter, seg = DEMO_VIEWS[7][1], Filters(**DEMO_VIEWS[7][2])
+    pair = scorecards(engine, [quarter, previous], seg)
+    assert {k: _figures(r.to_json()) for k, r in pair[0].items()} == want["quarter, segment"]
+    alone = scorecard(engine, previous, seg)  # September under the segment filter, computed on its own
+    assert {k: r.to_json() for k, r in pair[1].items()} == {k: r.to_json() for k, r in alone.items()}
 
 
 def test_sample_export_figures_are_unchanged(engine: sa.Engine) -> None:

@@ -8,6 +8,7 @@ from cxkpi.metrics.engine import (
     explain,
     make_context,
     scorecard,
+    scorecards,
     trend,
     trends,
     workspace_options,
@@ -48,6 +49,7 @@ __all__ = [
     "same_period_last_year",
     "scorecard",
     "trend",
+    "scorecards",
     "trends",
     "workspace_options",
 ]

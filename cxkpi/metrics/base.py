@@ -174,6 +174,8 @@ class Ctx:
     basis: str | None  # "subscriptions" / "accounts" / None: where "active" is read from
     has_payments: bool = False
     metric: Any = None  # the Metric being computed
+    # what the engine built once for every metric of a statement (the customer activity, see activity.py)
+    shared: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def for_metric(self, metric: Metric) -> Ctx:
         return dataclasses.replace(self, metric=metric)
@@ -244,6 +246,14 @@ class Metric:
     # Set when `query` is plain aggregates over ONE subquery whose rows are kept to the period by this column
     # alone: a trend is then one GROUP BY bucket over the whole range instead of one block per bucket.
     bucket_column: str | None = None
+    # True when bucket_column is a date kept to the period's dates inclusive (not a timestamp in UTC bounds)
+    bucket_is_date: bool = False
+    # What the query reads from the shared customer activity (activity.Needs), so the engine can build one
+    # activity query for every metric and period of a statement
+    needs: Callable[[Ctx], Any] | None = None
+    # A trend over many buckets as one statement when plain GROUP BY over `query` does not fit (FRT's
+    # per-channel lines): (ctx over the whole range, bucket_of(column)) → a select with a `bucket` column
+    grouped: Callable[[Ctx, Callable[[Any], Any]], sa.Select] | None = None
 
     @property
     def uses_accounts(self) -> bool:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 
+from cxkpi.metrics.activity import Needs, activity, n_if, needs, total
 from cxkpi.metrics.base import (
     Ctx,
     ExplainSpec,
@@ -89,8 +92,22 @@ def _subs_any(ctx: Ctx) -> sa.ColumnElement[Any]:
     return sa.select(sa.func.count()).where(*linked_filter(ctx, s)).scalar_subquery().label("subs_any")
 
 
+def _mrr_needs(ctx: Ctx) -> Needs:
+    return needs(money=[ctx.end]) if ctx.basis == "subscriptions" else needs()
+
+
 def _mrr_query(ctx: Ctx) -> sa.Select:
-    return sa.select(*_mrr_cols(ctx, ctx.end), _subs_any(ctx))
+    if ctx.basis != "subscriptions":  # finish says so; nothing to read
+        return sa.select(sa.literal(0).label("none"))
+    act, at = activity(ctx, _mrr_needs(ctx)), ctx.end
+    return sa.select(
+        total(act.mrr(at)).label("mrr"),
+        n_if(act.paying(at)).label("customers"),
+        total(act.count_where("u", at)).label("unknown_interval"),
+        total(act.count_where("o", at)).label("other_currency"),
+        total(act.count_where("t", at)).label("trials"),
+        total(act.sq.c.n).label("subs_any"),
+    ).select_from(act.sq)
 
 
 def _mrr_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
@@ -205,29 +222,31 @@ def _churn_cols(
     ]
 
 
+def _churn_needs(ctx: Ctx) -> Needs:
+    if ctx.basis is None:
+        return needs()
+    revenue = ctx.basis == "subscriptions" and ctx.opt("basis") == "revenue"
+    s, e = ctx.start, ctx.end
+    return needs(points=[s, e], spans=[(s, e)], money=[s] if revenue else [])
+
+
 def _churn_query(ctx: Ctx) -> sa.Select:
     if ctx.basis is None:
         return sa.select(sa.literal(0).label("none"))
-    a_s, a_e = active_keys(ctx, ctx.start), active_keys(ctx, ctx.end)
+    wants = _churn_needs(ctx)
+    act, s, e = activity(ctx, wants), ctx.start, ctx.end
+    lost = sa.and_(act.active(s), act.inactive(e))
     cols = [
-        *_churn_cols(ctx, ctx.start, ctx.end),
-        count_sq(sa.except_(touched_keys(ctx, ctx.start, ctx.end), a_s, a_e)).label("won_and_lost"),
+        n_if(act.active(s)).label("active_start"),
+        n_if(lost).label("churned"),
+        n_if(sa.and_(act.touched(s, e), act.inactive(s), act.inactive(e))).label("won_and_lost"),
     ]
-    if ctx.basis == "subscriptions":
-        s = subscriptions
-        at_start = [*_subs_active_at(ctx, ctx.start), currency_ok(ctx, s)]
-        lost = sa.except_(a_s, a_e).subquery("lost")
+    if wants.money:  # revenue churn: the MRR at the start, and the part of it whose customers left
         cols += [
-            sa.select(sa.func.coalesce(exact_sum(mrr_amount(s)), 0))
-            .where(*at_start)
-            .scalar_subquery()
-            .label("mrr_start"),
-            sa.select(sa.func.coalesce(exact_sum(mrr_amount(s)), 0))
-            .where(*at_start, customer_key(s).in_(sa.select(lost.c.customer)))
-            .scalar_subquery()
-            .label("mrr_lost"),
+            total(act.mrr(s)).label("mrr_start"),
+            total(sa.case((lost, act.mrr(s)))).label("mrr_lost"),
         ]
-    return sa.select(*cols)
+    return sa.select(*cols).select_from(act.sq)
 
 
 def _churn_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
@@ -316,6 +335,14 @@ def clv_window(ctx: Ctx) -> list[tuple[dt.datetime, dt.datetime]]:
     return out
 
 
+def _clv_needs(ctx: Ctx) -> Needs:
+    if ctx.basis is None:
+        return needs()
+    window = clv_window(ctx)
+    money = [ctx.end] if ctx.basis == "subscriptions" else []
+    return needs(points=[x for pair in window for x in pair], money=money)
+
+
 def _window_sq(ctx: Ctx) -> sa.Subquery:
     """The window's month boundaries as rows (i, s, e), so one statement counts every month at once."""
     rows = [
@@ -366,12 +393,23 @@ def _window_churn_cols(ctx: Ctx) -> list[sa.ColumnElement[Any]]:
     ]
 
 
+def _plus(terms: list[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
+    return functools.reduce(operator.add, terms)
+
+
 def _clv_query(ctx: Ctx) -> sa.Select:
     cols: list[sa.ColumnElement[Any]] = [sa.literal(0).label("none")]
     if ctx.basis is None:
         return sa.select(*cols)
+    act = activity(ctx, _clv_needs(ctx))
+    window = clv_window(ctx)
+    # Σ over the window's months of the customers active at the month start, and of those gone at its end
+    cols += [
+        _plus([n_if(act.active(s)) for s, _ in window]).label("window_active"),
+        _plus([n_if(sa.and_(act.active(s), act.inactive(e))) for s, e in window]).label("window_churned"),
+    ]
     if ctx.basis == "subscriptions":
-        cols += _mrr_cols(ctx, ctx.end)
+        cols += [total(act.mrr(ctx.end)).label("mrr"), n_if(act.paying(ctx.end)).label("customers")]
     else:
         p = payments
         ok = [in_period(ctx, p.c.paid_at), currency_ok(ctx, p), _paid(p), *linked_filter(ctx, p)]
@@ -387,8 +425,7 @@ def _clv_query(ctx: Ctx) -> sa.Select:
             .label("pay_total"),
             sa.select(sa.func.count()).where(per_customer.c.amt > 0).scalar_subquery().label("pay_customers"),
         ]
-    cols += _window_churn_cols(ctx)
-    return sa.select(*cols)
+    return sa.select(*cols).select_from(act.sq)
 
 
 def _check_cap(value: Any) -> str | None:
@@ -542,8 +579,14 @@ def _crc_query(ctx: Ctx) -> sa.Select:
         .label("other_currency"),
     ]
     if ctx.basis is not None:
-        cols.append(count_sq(touched_keys(ctx, ctx.start, ctx.end)).label("customers"))
+        act = activity(ctx, _crc_needs(ctx))
+        touched = n_if(act.touched(ctx.start, ctx.end))
+        cols.append(sa.select(touched).select_from(act.sq).scalar_subquery().label("customers"))
     return sa.select(*cols)
+
+
+def _crc_needs(ctx: Ctx) -> Needs:
+    return needs(spans=[(ctx.start, ctx.end)]) if ctx.basis is not None else needs()
 
 
 def _crc_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
@@ -582,14 +625,15 @@ def _renewal_outcome(r: sa.Table) -> sa.ColumnElement[str]:
 
 
 def _renewal_query(ctx: Ctx) -> sa.Select:
+    """One scan of the renewals due in the period; a trend groups it by due date (engine._grouped)."""
     r = renewals
-    out = _renewal_outcome(r)
     due = [date_in_period(ctx, r.c.due_date), *linked_filter(ctx, r)]
+    sub = sa.select(r.c.due_date, _renewal_outcome(r).label("out")).where(*due).subquery("due_renewals")
     return sa.select(
-        sa.select(sa.func.count()).where(*due).scalar_subquery().label("due"),
-        sa.select(sa.func.count()).where(*due, out == "renewed").scalar_subquery().label("renewed"),
-        sa.select(sa.func.count()).where(*due, out == "churned").scalar_subquery().label("churned"),
-    )
+        sa.func.count().label("due"),
+        n_if(sub.c.out == "renewed").label("renewed"),
+        n_if(sub.c.out == "churned").label("churned"),
+    ).select_from(sub)
 
 
 def _renewal_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
@@ -626,6 +670,7 @@ def _renewal_explain(ctx: Ctx) -> ExplainSpec:
 # ----------------------------------------------------------------------------------------- declarations
 
 CHURN = Metric(
+    needs=_churn_needs,
     key="churn_rate",
     label="Customer churn rate",
     unit="%",
@@ -656,6 +701,7 @@ CHURN = Metric(
 )
 
 CLV = Metric(
+    needs=_clv_needs,
     key="clv",
     label="Customer lifetime value",
     unit="currency",
@@ -689,6 +735,7 @@ CLV = Metric(
 )
 
 CRC = Metric(
+    needs=_crc_needs,
     key="crc",
     label="Customer retention cost",
     unit="currency",
@@ -716,9 +763,12 @@ RENEWAL = Metric(
     finish=_renewal_finish,
     explain=_renewal_explain,
     reading=lambda ctx: "renewed ÷ decided",
+    bucket_column="due_date",
+    bucket_is_date=True,
 )
 
 MRR = Metric(
+    needs=_mrr_needs,
     key="mrr",
     label="MRR",
     unit="currency",

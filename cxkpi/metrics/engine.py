@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from cxkpi import stats
+from cxkpi.metrics.activity import Activity, Needs, scope
 from cxkpi.metrics.base import Ctx, Metric, Options, norm
 from cxkpi.metrics.registry import REGISTRY, get
 from cxkpi.metrics.types import (
@@ -138,27 +139,55 @@ def _blocked(ctx: Ctx, m: Metric) -> MetricResult | None:
     return ctx.for_metric(m).unavailable(reason, filters_not_applied=list(not_applicable(m, ctx.filters)))
 
 
-def _run(conn: sa.Connection, jobs: Sequence[tuple[str, Ctx, Metric]]) -> dict[str, MetricResult]:
-    """Compute many (tag, ctx, metric) jobs in as few statements as the column limit allows."""
+def _run(
+    conn: sa.Connection, jobs: Sequence[tuple[str, Ctx, Metric]], max_blocks: int = MAX_BLOCKS
+) -> dict[str, MetricResult]:
+    """Compute many (tag, ctx, metric) jobs in as few statements as the block and column limits allow."""
     out: dict[str, MetricResult] = {}
-    pending: list[tuple[str, Ctx, sa.Subquery]] = []
+    ready: list[tuple[int, str, Ctx, Metric]] = []
     for i, (tag, ctx, m) in enumerate(jobs):
         mctx = ctx.for_metric(m)
         blocked = _blocked(mctx, m)
         if blocked is not None:
             out[tag] = blocked
             continue
-        pending.append((tag, mctx, m.query(mctx).subquery(f"q{i}")))
-    batch: list[tuple[str, Ctx, sa.Subquery]] = []
-    width = 0
-    for job in pending:
-        if batch and (width + len(job[2].c) > MAX_COLUMNS or len(batch) >= MAX_BLOCKS):
+        ready.append((i, tag, mctx, m))
+    for first in range(0, len(ready), max_blocks):
+        chunk = _share(ready[first : first + max_blocks])
+        batch: list[tuple[str, Ctx, sa.Subquery]] = []
+        width = 0
+        for i, tag, mctx, m in chunk:
+            sq = m.query(mctx).subquery(f"q{i}")
+            if batch and width + len(sq.c) > MAX_COLUMNS:
+                out.update(_run_batch(conn, batch))
+                batch, width = [], 0
+            batch.append((tag, mctx, sq))
+            width += len(sq.c)
+        if batch:
             out.update(_run_batch(conn, batch))
-            batch, width = [], 0
-        batch.append(job)
-        width += len(job[2].c)
-    if batch:
-        out.update(_run_batch(conn, batch))
+    return out
+
+
+def _share(chunk: list[tuple[int, str, Ctx, Metric]]) -> list[tuple[int, str, Ctx, Metric]]:
+    """What the jobs of one statement read in common, built once: the customer activity for every job that
+    reads it (churn, CLV, MRR, CRC — the union of their instants, so `subscriptions` is read once however
+    many metrics and periods), and a memo where metrics keep the per-period row sets they share (the
+    period's tickets for reopens, FRT, AHT and FCR)."""
+    wanted: dict[tuple[Any, ...], tuple[Ctx, Needs]] = {}
+    for _, _, mctx, m in chunk:
+        if m.needs is None or mctx.basis is None:
+            continue
+        key = scope(mctx)
+        have = wanted.get(key)
+        wanted[key] = (mctx, m.needs(mctx) | have[1] if have else m.needs(mctx))
+    built = {
+        key: Activity(ctx, n, f"customer_activity_{j}") for j, (key, (ctx, n)) in enumerate(wanted.items())
+    }
+    memo: dict[Any, Any] = {}
+    out = []
+    for i, tag, mctx, m in chunk:
+        act = built.get(scope(mctx)) if m.needs is not None and mctx.basis is not None else None
+        out.append((i, tag, dataclasses.replace(mctx, shared={"activity": act, "memo": memo}), m))
     return out
 
 
@@ -271,6 +300,32 @@ def scorecard(
     return {m.key: res[m.key] for m in metrics}
 
 
+def scorecards(
+    engine: sa.Engine,
+    periods: Sequence[Period | tuple[Any, Any]],
+    filters: Filters | None = None,
+    options: Options | Mapping[str, Any] | None = None,
+    keys: Sequence[str] | None = None,
+) -> list[dict[str, MetricResult]]:
+    """The scorecards of several periods — a view and its comparison period — as one statement: each fact
+    table read once for all of them (the customer activity at every boundary of both periods, the tickets
+    and answers of each period). The same figures as `scorecard` for each period."""
+    chosen = [_period(p) for p in periods]
+    metrics = [get(k) for k in keys] if keys else list(REGISTRY.values())
+    with engine.connect() as conn:
+        base = make_context(conn, chosen[0], filters, options)
+        ctxs = [base] + [base.for_period(p) for p in chosen[1:]]
+        jobs = [(f"{i}/{m.key}", ctx, m) for i, ctx in enumerate(ctxs) for m in metrics]
+        # two views of 13 metrics in one statement: sharing the scans is worth more than smaller plans
+        res = _run(conn, jobs, max_blocks=max(MAX_BLOCKS, 2 * len(REGISTRY)))
+        out = []
+        for i, ctx in enumerate(ctxs):
+            card = {m.key: res[f"{i}/{m.key}"] for m in metrics}
+            _add_latest(conn, ctx, card)
+            out.append(card)
+    return out
+
+
 def compute(
     engine: sa.Engine,
     key: str,
@@ -327,18 +382,24 @@ def trends(
     whole = Period.parse(start, end)  # accepts dates or ISO strings
     start, end = whole.start, whole.end
     periods = buckets(start, end, by)
-    out: dict[str, list[TrendPoint]] = {}
+    res: dict[str, MetricResult] = {}
     with engine.connect() as conn:
         base = make_context(conn, whole, filters, options)
+        blocks: list[tuple[str, Ctx, Metric]] = []
         for key in keys:
             m = get(key)
-            jobs = [(f"b{i}", base.for_period(p), m) for i, p in enumerate(periods)]
-            res = _grouped(conn, jobs) if m.bucket_column and _blocked(base.for_metric(m), m) is None else {}
-            res.update(_run(conn, [j for j in jobs if j[0] not in res]))
-            for r in res.values():  # a trend shows each bucket on its own; an empty one stays a gap
-                r.extra.pop("no_rows", None)
-            out[key] = [TrendPoint(p.start, p.end, res[f"b{i}"]) for i, p in enumerate(periods)]
-    return out
+            jobs = [(f"{key}/b{i}", base.for_period(p), m) for i, p in enumerate(periods)]
+            can_group = m.bucket_column or m.grouped
+            res.update(_grouped(conn, jobs) if can_group and _blocked(base.for_metric(m), m) is None else {})
+            blocks += [j for j in jobs if j[0] not in res]
+        # the rest as blocks, every metric's together: churn, CLV, MRR and retention cost over all buckets then
+        # share one customer-activity pass per statement
+        res.update(_run(conn, blocks))
+    for r in res.values():  # a trend shows each bucket on its own; an empty one stays a gap
+        r.extra.pop("no_rows", None)
+    return {
+        key: [TrendPoint(p.start, p.end, res[f"{key}/b{i}"]) for i, p in enumerate(periods)] for key in keys
+    }
 
 
 def _grouped(conn: sa.Connection, jobs: Sequence[tuple[str, Ctx, Metric]]) -> dict[str, MetricResult]:
@@ -350,24 +411,33 @@ def _grouped(conn: sa.Connection, jobs: Sequence[tuple[str, Ctx, Metric]]) -> di
     """
     first, last = jobs[0][1], jobs[-1][1]
     m: Metric = jobs[0][2]
-    whole = dataclasses.replace(first, end=last.end).for_metric(m)
-    sel = m.query(whole)
-    froms = sel.get_final_froms()
-    if len(froms) != 1 or m.bucket_column not in froms[0].c:
-        return {}
-    col = froms[0].c[m.bucket_column]
+    whole = dataclasses.replace(first, end=last.end, period=Period(first.period.start, last.period.end))
+    whole = whole.for_metric(m)
     # the whole range already keeps start ≤ col < end and buckets touch, so the first end above col is its
-    # bucket; found by halving (7 comparisons for 105 weeks, not up to 105)
-    ends = [ctx.end for _, ctx, _ in jobs]
+    # bucket; found by halving (7 comparisons for 105 weeks, not up to 105). A date column (renewals' due
+    # date) is kept to the period's dates, so its bucket ends are the day after each bucket's last date.
+    ends: list[Any] = [
+        ctx.period.end + dt.timedelta(days=1) if m.bucket_is_date else ctx.end for _, ctx, _ in jobs
+    ]
 
-    def bucket_of(lo: int, hi: int) -> sa.ColumnElement[int]:
-        if hi - lo == 1:
-            return sa.literal(lo)
-        mid = (lo + hi) // 2
-        return sa.case((col < ends[mid - 1], bucket_of(lo, mid)), else_=bucket_of(mid, hi))
+    def bucket_for(col: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
+        def bucket_of(lo: int, hi: int) -> sa.ColumnElement[int]:
+            if hi - lo == 1:
+                return sa.literal_column(str(lo), sa.Integer)
+            mid = (lo + hi) // 2
+            return sa.case((col < ends[mid - 1], bucket_of(lo, mid)), else_=bucket_of(mid, hi))
 
-    bucket = bucket_of(0, len(jobs))
-    grouped = sel.add_columns(bucket.label("bucket")).group_by(sa.literal_column("bucket"))
+        return bucket_of(0, len(jobs))
+
+    if m.grouped is not None:
+        grouped = m.grouped(whole, bucket_for)
+    else:
+        sel = m.query(whole)
+        froms = sel.get_final_froms()
+        if len(froms) != 1 or m.bucket_column not in froms[0].c:
+            return {}
+        bucket = bucket_for(froms[0].c[m.bucket_column])
+        grouped = sel.add_columns(bucket.label("bucket")).group_by(sa.literal_column("bucket"))
     out: dict[str, MetricResult] = {}
     for row in conn.execute(grouped).mappings():
         if row["bucket"] is None:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 
 from cxkpi import stats
 from cxkpi.metrics.base import (
+    EXACT,
     Ctx,
     ExplainSpec,
     Metric,
     OptionSpec,
     eq_text,
-    exact_sum,
     fmt_scale,
     in_period,
     linked_filter,
@@ -51,13 +52,10 @@ def _parse_scale(value: Any) -> tuple[float | None, float | None, bool | None]:
 parse_scale = _parse_scale  # public name; cxkpi.quality reads scales the same way
 
 
-def responses_of(ctx: Ctx, kind: str) -> sa.Subquery:
-    """Responses of one kind submitted in the period, with the scale each is judged on.
-
-    Columns: the stored ones plus scale_min/scale_max (after survey.scales overrides), is_reversed,
-    score_read (the score after flipping a reversed scale) and valid (a usable scale and a score on it).
-    """
-    r = responses
+def _judge(ctx: Ctx, kind: str, src: sa.Table | sa.Subquery | sa.CTE) -> dict[str, sa.ColumnElement[Any]]:
+    """The scale one answer is judged on (after survey.scales overrides), whether it is reversed, the score
+    as read and whether it is usable — from the columns of `src` (the answers, or their distinct values)."""
+    r = src
     lo: sa.ColumnElement[Any] = r.c.scale_min
     hi: sa.ColumnElement[Any] = r.c.scale_max
     rev: sa.ColumnElement[bool] = sa.func.coalesce(r.c.reversed, sa.false())
@@ -81,12 +79,33 @@ def responses_of(ctx: Ctx, kind: str) -> sa.Subquery:
     valid = sa.and_(lo.is_not(None), hi.is_not(None), hi > lo, r.c.score >= lo, r.c.score <= hi)
     if kind == "nps":  # NPS is defined on 0–10 and read the same way on 1–10; other scales are not NPS
         valid = sa.and_(valid, hi == 10.0, lo.in_([0.0, 1.0]))
-    preds = [norm(r.c.kind) == kind, r.c.score.is_not(None), in_period(ctx, r.c.submitted_at)]
-    preds += linked_filter(ctx, r)
+    return {
+        "scale_min": sa.cast(lo, sa.Double).label("scale_min"),
+        "scale_max": sa.cast(hi, sa.Double).label("scale_max"),
+        "is_reversed": rev.label("is_reversed"),
+        "score_read": sa.cast(score_read, sa.Double).label("score_read"),
+        "valid": sa.case((valid, 1), else_=0).label("valid"),
+    }
+
+
+def _answer_filters(ctx: Ctx) -> list[sa.ColumnElement[bool]]:
+    r = responses
+    preds = [r.c.score.is_not(None), in_period(ctx, r.c.submitted_at), *linked_filter(ctx, r)]
     if ctx.filters.channel:
         preds.append(eq_text(r.c.channel, ctx.filters.channel))
     if ctx.filters.survey:
         preds.append(eq_text(r.c.survey, ctx.filters.survey))
+    return preds
+
+
+def responses_of(ctx: Ctx, kind: str) -> sa.Subquery:
+    """Responses of one kind submitted in the period, with the scale each is judged on.
+
+    Columns: the stored ones plus scale_min/scale_max (after survey.scales overrides), is_reversed,
+    score_read (the score after flipping a reversed scale) and valid (a usable scale and a score on it).
+    """
+    r = responses
+    j = _judge(ctx, kind, r)
     return (
         sa.select(
             r.c.response_id,
@@ -94,19 +113,58 @@ def responses_of(ctx: Ctx, kind: str) -> sa.Subquery:
             r.c.survey,
             r.c.kind,
             r.c.score,
-            sa.cast(lo, sa.Double).label("scale_min"),
-            sa.cast(hi, sa.Double).label("scale_max"),
-            rev.label("is_reversed"),
-            sa.cast(score_read, sa.Double).label("score_read"),
-            sa.case((valid, 1), else_=0).label("valid"),
+            j["scale_min"],
+            j["scale_max"],
+            j["is_reversed"],
+            j["score_read"],
+            j["valid"],
             r.c.submitted_at,
             r.c.linked_account_id,
             r.c.channel,
             r.c.load_id,
-        )
-        .where(*preds)
+        )  # fmt: skip
+        .where(norm(r.c.kind) == kind, *_answer_filters(ctx))
         .subquery(f"{kind}_responses")
     )
+
+
+def _by_survey(ctx: Ctx) -> bool:
+    """Whether an option names surveys, so answers must keep their survey name to be judged."""
+    return bool(ctx.options.get("survey.scales") or ctx.options.get("ces.reversed_surveys"))
+
+
+def _answers(ctx: Ctx, bucket_of: Callable[[Any], Any] | None = None) -> sa.Subquery | sa.CTE:
+    """The period's answers (every kind) under the filters, counted per distinct kind, scale, reversed flag and
+    score (and survey when an option names one; and bucket in a trend): the scale is then judged once per
+    such combination — a few hundred — instead of once per answer. In a scorecard the four survey metrics
+    share it, so `responses` is scanned once for all of them."""
+    r = responses
+    keys: list[sa.ColumnElement[Any]] = [r.c.kind, r.c.scale_min, r.c.scale_max, r.c.reversed, r.c.score]
+    if _by_survey(ctx):
+        keys.append(r.c.survey)
+    cols = list(keys)
+    if bucket_of is not None:
+        bucket = bucket_of(r.c.submitted_at)
+        cols.append(bucket.label("bucket"))
+        keys.append(bucket)
+    sel = sa.select(*cols, sa.func.count().label("cnt")).where(*_answer_filters(ctx)).group_by(*keys)
+    memo = ctx.shared.get("memo") if ctx.shared and bucket_of is None else None
+    if memo is None:
+        return sel.subquery("answers")
+    key = ("answers", ctx.start, ctx.end, tuple(sorted(ctx.filters.as_dict().items())), _by_survey(ctx))
+    if key not in memo:
+        memo[key] = sel.cte(f"answers_{len(memo)}")
+    return memo[key]
+
+
+def _judged(ctx: Ctx, kind: str, bucket_of: Callable[[Any], Any] | None = None) -> sa.Subquery:
+    """The distinct answers of one kind, each with its count and how it is judged."""
+    a = _answers(ctx, bucket_of)
+    j = _judge(ctx, kind, a)
+    cols = [a.c.cnt, j["scale_min"], j["scale_max"], j["score_read"], j["valid"]]
+    if bucket_of is not None:
+        cols.append(a.c.bucket)
+    return sa.select(*cols).where(norm(a.c.kind) == kind).subquery(f"{kind}_answers")
 
 
 def _positive(kind: str, mode: str, sub: sa.Subquery) -> sa.ColumnElement[bool]:
@@ -136,36 +194,56 @@ def _scales_text(raw: str | None) -> str:
     return (texts[0] + " scale") if len(texts) == 1 else ("scales " + ", ".join(texts) + " pooled")
 
 
-def _sum_if(cond: sa.ColumnElement[bool], value: Any = 1) -> sa.ColumnElement[Any]:
-    if isinstance(value, int):  # counts: integer sums are exact already
-        return sa.func.coalesce(sa.func.sum(sa.case((cond, value), else_=0)), 0)
-    return sa.func.coalesce(exact_sum(sa.case((cond, value), else_=0)), 0)
+def _sum_if(
+    cond: sa.ColumnElement[bool], cnt: sa.ColumnElement[int], value: Any = None
+) -> sa.ColumnElement[Any]:
+    """Σ over answers meeting `cond` of 1 (a count) or of `value`, from distinct answers and their counts.
+
+    A value is rounded to DECIMAL once and multiplied by its count: exactly the Σ of the answers' DECIMAL
+    values one by one (metrics base.EXACT), so the figures do not move."""
+    if value is None:  # counts: integer sums are exact already
+        return sa.func.coalesce(sa.func.sum(sa.case((cond, cnt), else_=0)), 0)
+    exact = sa.cast(sa.case((cond, value), else_=0), EXACT) * cnt
+    return sa.func.coalesce(sa.func.sum(exact), 0)
+
+
+def _proportion_select(ctx: Ctx, kind: str, sub: sa.Subquery) -> sa.Select:
+    c = sub.c
+    mode = ctx.opt("mode") if kind == "csat" else "top2box"
+    normed = c.score_read / c.scale_max
+    # the exact DECIMAL sums behind a mean are read only in mean mode: top-2-box skips their cost
+    means = (
+        [
+            _sum_if(c.valid == 1, c.cnt, normed).label("sum_norm"),
+            _sum_if(c.valid == 1, c.cnt, normed * normed).label("sum_norm_sq"),
+        ]
+        if mode == "mean"
+        else []
+    )
+    return sa.select(
+        sa.func.coalesce(sa.func.sum(c.cnt), 0).label("rows"),
+        _sum_if(c.valid == 1, c.cnt).label("n"),
+        _sum_if(sa.and_(c.valid == 1, _positive(kind, mode, sub)), c.cnt).label("pos"),
+        *means,
+        _scales_agg(sub).label("scales"),
+    ).select_from(sub)
 
 
 def _proportion_query(kind: str) -> Any:
     def query(ctx: Ctx) -> sa.Select:
-        sub = responses_of(ctx, kind)
-        c = sub.c
-        mode = ctx.opt("mode") if kind == "csat" else "top2box"
-        normed = c.score_read / c.scale_max
-        # the exact DECIMAL sums behind a mean are read only in mean mode: top-2-box skips their cost
-        means = (
-            [
-                _sum_if(c.valid == 1, normed).label("sum_norm"),
-                _sum_if(c.valid == 1, normed * normed).label("sum_norm_sq"),
-            ]
-            if mode == "mean"
-            else []
-        )
-        return sa.select(
-            sa.func.count().label("rows"),
-            _sum_if(c.valid == 1).label("n"),
-            _sum_if(sa.and_(c.valid == 1, _positive(kind, mode, sub))).label("pos"),
-            *means,
-            _scales_agg(sub).label("scales"),
-        ).select_from(sub)
+        return _proportion_select(ctx, kind, _judged(ctx, kind))
 
     return query
+
+
+def _grouped_query(kind: str, select: Callable[[Ctx, str, sa.Subquery], sa.Select]) -> Any:
+    """A trend of a survey metric: the same aggregates per bucket, from the answers counted per bucket."""
+
+    def grouped(ctx: Ctx, bucket_of: Callable[[Any], Any]) -> sa.Select:
+        sub = _judged(ctx, kind, bucket_of)
+        return select(ctx, kind, sub).add_columns(sub.c.bucket).group_by(sub.c.bucket)
+
+    return grouped
 
 
 def _not_available(ctx: Ctx, row: dict[str, Any], what: str) -> MetricResult:
@@ -255,16 +333,19 @@ def _proportion_explain(kind: str) -> Any:
 # --------------------------------------------------------------------------------------------------- NPS
 
 
-def _nps_query(ctx: Ctx) -> sa.Select:
-    sub = responses_of(ctx, "nps")
+def _nps_select(ctx: Ctx, kind: str, sub: sa.Subquery) -> sa.Select:
     c = sub.c
     return sa.select(
-        sa.func.count().label("rows"),
-        _sum_if(c.valid == 1).label("n"),
-        _sum_if(sa.and_(c.valid == 1, c.score_read >= 9)).label("promoters"),
-        _sum_if(sa.and_(c.valid == 1, c.score_read <= 6)).label("detractors"),
+        sa.func.coalesce(sa.func.sum(c.cnt), 0).label("rows"),
+        _sum_if(c.valid == 1, c.cnt).label("n"),
+        _sum_if(sa.and_(c.valid == 1, c.score_read >= 9), c.cnt).label("promoters"),
+        _sum_if(sa.and_(c.valid == 1, c.score_read <= 6), c.cnt).label("detractors"),
         _scales_agg(sub).label("scales"),
     ).select_from(sub)
+
+
+def _nps_query(ctx: Ctx) -> sa.Select:
+    return _nps_select(ctx, "nps", _judged(ctx, "nps"))
 
 
 def _nps_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
@@ -320,12 +401,12 @@ CSAT = Metric(
     "rating counts Good. Option mean: Σ score ÷ (responses × scale maximum) × 100.",
     source=SURVEY_SOURCE.format(q="a CSAT", tools=CUSTOMER_TOOLS),
     query=_proportion_query("csat"),
+    grouped=_grouped_query("csat", _proportion_select),
     finish=_proportion_finish("csat", "CSAT"),
     explain=_proportion_explain("csat"),
     reading=lambda ctx: "top-2-box" if ctx.opt("mode") == "top2box" else "mean score ÷ scale maximum",
     options={"mode": OptionSpec("top2box", "top2box (share of top-2 answers) or mean", ("top2box", "mean"))},
     proportion="survey",
-    bucket_column="submitted_at",
     honours=("segment", "region", "plan", "channel", "survey"),
     rows="survey responses",
 )
@@ -342,6 +423,7 @@ CES = Metric(
         q="a Customer Effort (CES)", tools="Typeform, Qualtrics, SurveyMonkey, Delighted…"
     ),
     query=_proportion_query("ces"),
+    grouped=_grouped_query("ces", _proportion_select),
     finish=_proportion_finish("ces", "CES"),
     explain=_proportion_explain("ces"),
     reading=lambda ctx: "easy = above the scale midpoint",
@@ -353,7 +435,6 @@ CES = Metric(
         )
     },
     proportion="survey",
-    bucket_column="submitted_at",
     honours=("segment", "region", "plan", "channel", "survey"),
     rows="survey responses",
 )
@@ -369,11 +450,11 @@ NPS = Metric(
         q="a 0–10 'how likely to recommend'", tools="Delighted, SurveyMonkey, Qualtrics, Typeform…"
     ),
     query=_nps_query,
+    grouped=_grouped_query("nps", _nps_select),
     finish=_nps_finish,
     explain=_nps_explain,
     reading=lambda ctx: "% promoters − % detractors",
     proportion="nps",
-    bucket_column="submitted_at",
     honours=("segment", "region", "plan", "channel", "survey"),
     rows="survey responses",
 )
@@ -389,11 +470,11 @@ ESAT = Metric(
         q="an employee-satisfaction (ESAT)", tools="Google Forms, Qualtrics, SurveyMonkey…"
     ),
     query=_proportion_query("esat"),
+    grouped=_grouped_query("esat", _proportion_select),
     finish=_proportion_finish("esat", "ESAT"),
     explain=_proportion_explain("esat"),
     reading=lambda ctx: "4–5 of 5, 6–10 of 10",
     proportion="survey",
-    bucket_column="submitted_at",
     honours=("channel", "survey"),  # employees' answers link to no customer account
     rows="employee survey responses",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,11 +42,53 @@ def _count(*preds: sa.ColumnElement[bool]) -> sa.ScalarSelect:
     return sa.select(sa.func.count()).select_from(tickets).where(*preds).scalar_subquery()
 
 
-def _solved_rows(ctx: Ctx) -> sa.Subquery:
-    """Tickets solved in the period under the filters: the one scan reopens, AHT and FCR aggregate over."""
+def _filters(ctx: Ctx) -> list[sa.ColumnElement[bool]]:
     t = tickets
+    preds = [*linked_filter(ctx, t)]
+    if ctx.filters.channel:
+        preds.append(eq_text(t.c.channel, ctx.filters.channel))
+    return preds
+
+
+def _channel(t: sa.Table | sa.Subquery) -> sa.ColumnElement[str]:
+    return sa.func.coalesce(t.c.channel, sa.literal_column("''", sa.String))
+
+
+def _period_tickets(ctx: Ctx) -> sa.CTE | None:
+    """The tickets created or solved in the period under the filters, read once per statement for reopens,
+    FRT, AHT and FCR together (None outside the engine's statements: each metric then reads `tickets`)."""
+    memo = ctx.shared.get("memo") if ctx.shared else None
+    if memo is None:
+        return None
+    key = ("tickets", ctx.start, ctx.end, tuple(sorted(ctx.filters.as_dict().items())))
+    if key not in memo:
+        t = tickets
+        rows = sa.select(
+            t.c.created_at, t.c.solved_at, t.c.reopens, t.c.agent_replies, t.c.handle_minutes,
+            _hours_to_reply(t).label("hours"), _channel(t).label("ch"),
+        ).where(sa.or_(in_period(ctx, t.c.created_at), in_period(ctx, t.c.solved_at)), *_filters(ctx))  # fmt: skip
+        memo[key] = rows.cte(f"period_tickets_{len(memo)}")
+    return memo[key]
+
+
+def _solved_rows(ctx: Ctx) -> sa.Subquery:
+    """Tickets solved in the period under the filters: what reopens, AHT and FCR aggregate over."""
+    shared = _period_tickets(ctx)
+    t = tickets if shared is None else shared
     cols = (t.c.solved_at, t.c.reopens, t.c.agent_replies, t.c.handle_minutes)
-    return sa.select(*cols).where(*_solved(ctx)).subquery("solved_tickets")
+    where = _solved(ctx) if shared is None else [in_period(ctx, t.c.solved_at)]
+    return sa.select(*cols).where(*where).subquery("solved_tickets")
+
+
+def _created_rows(ctx: Ctx) -> sa.Subquery:
+    """Tickets created in the period under the filters, with their hours to first reply and channel."""
+    shared = _period_tickets(ctx)
+    if shared is not None:
+        c = shared.c
+        return sa.select(c.created_at, c.hours, c.ch).where(in_period(ctx, c.created_at)).subquery("created")
+    t = tickets
+    cols = (t.c.created_at, _hours_to_reply(t).label("hours"), _channel(t).label("ch"))
+    return sa.select(*cols).where(*_scope(ctx, t.c.created_at)).subquery("created_tickets")
 
 
 def _n_if(cond: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
@@ -117,47 +160,63 @@ def _hours_to_reply(t: sa.Table) -> sa.ColumnElement[float]:
 
 
 def _frt_query(ctx: Ctx) -> sa.Select:
-    t = tickets
-    h = _hours_to_reply(t)
-    created = _scope(ctx, t.c.created_at)
-    replied = [*created, h.is_not(None), h >= 0]
-    # one scan of the period's tickets for the totals (the per-channel lines are a second, grouped one)
-    sub = sa.select(h.label("hours")).where(*created).subquery("created_tickets")
-    hours = sub.c.hours
+    return _frt_select(_created_rows(ctx))
+
+
+def _frt_grouped(ctx: Ctx, bucket_of: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[int]]) -> sa.Select:
+    """FRT over many buckets in one statement: one row per bucket (see engine._grouped)."""
+    c = _created_rows(ctx).c
+    sub = sa.select(c.hours, c.ch, bucket_of(c.created_at).label("bucket")).subquery("bucketed")
+    return _frt_select(sub, bucketed=True)
+
+
+def _frt_select(sub: sa.Subquery, bucketed: bool = False) -> sa.Select:
+    """The totals and, as metrics.md wants, the per-channel lines, from ONE grouped scan of the created tickets:
+    GROUPING SETS ((channel), ()) — the () row holds the totals, each channel row one line of the text cell
+    `channel<TAB>n<TAB>median<TAB>mean` (only channels with a replied ticket, as before)."""
+    c = sub.c
+    hours = c.hours
     ok = sa.and_(hours.is_not(None), hours >= 0)
-    return sa.select(
-        sa.func.count().label("created"),
-        _n_if(ok).label("n"),
-        _n_if(hours < 0).label("negative"),
-        # percentile_cont skips NULLs, so the CASE keeps the median to replied tickets
-        sa.func.percentile_cont(sa.literal_column("0.5")).within_group(sa.case((ok, hours))).label("median"),
-        exact_sum(sa.case((ok, hours))).label("total"),
-        _by_channel(h, replied).label("by_channel"),
-    ).select_from(sub)
-
-
-def _by_channel(h: sa.ColumnElement[float], replied: list[sa.ColumnElement[bool]]) -> sa.ScalarSelect:
-    """metrics.md wants FRT per channel too: one text cell `channel<TAB>n<TAB>median<TAB>mean` per line, so the
-    breakdown rides in the same single-row statement as every other metric."""
-    t = tickets
-    ch = sa.func.coalesce(t.c.channel, sa.literal_column("''", sa.String))
+    replied = sa.case((ok, hours))  # percentile_cont and sums skip the NULL: only replied tickets count
+    keys: list[sa.ColumnElement[Any]] = [c.bucket] if bucketed else []
+    sets = sa.func.grouping_sets(sa.tuple_(*keys, c.ch), sa.tuple_(*keys) if keys else sa.text("()"))
     per = (
         sa.select(
-            ch.label("ch"),
-            sa.func.count().label("n"),
-            sa.func.percentile_cont(sa.literal_column("0.5")).within_group(h).label("med"),
-            (exact_sum(h) / sa.func.count()).label("avg"),
+            *keys,
+            c.ch,
+            sa.func.grouping(c.ch).label("g"),
+            sa.func.count().label("created"),
+            _n_if(ok).label("n"),
+            _n_if(hours < 0).label("negative"),
+            sa.func.percentile_cont(sa.literal_column("0.5")).within_group(replied).label("median"),
+            exact_sum(replied).label("total"),
         )
-        .where(*replied)
-        .group_by(ch)
-        .subquery("per_channel")
+        .group_by(sets)
+        .subquery("frt_per_channel")
     )
+    p = per.c
     tab = sa.literal_column("'\t'", sa.String)
     line = (
-        per.c.ch + tab + sa.cast(per.c.n, sa.String) + tab + sa.cast(sa.cast(per.c.med, sa.Double), sa.String)
-        + tab + sa.cast(sa.cast(per.c.avg, sa.Double), sa.String)
+        p.ch + tab + sa.cast(p.n, sa.String) + tab + sa.cast(sa.cast(p.median, sa.Double), sa.String)
+        + tab + sa.cast(sa.cast(p.total / sa.func.nullif(p.n, 0), sa.Double), sa.String)
     )  # fmt: skip
-    return sa.select(sa.func.string_agg(line, sa.literal_column("'\n'", sa.String))).scalar_subquery()
+    total_row = p.g == 1
+
+    def of_total(col: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+        return sa.func.max(sa.case((total_row, col)))
+
+    sel = sa.select(
+        *([p.bucket] if keys else []),
+        of_total(p.created).label("created"),
+        of_total(p.n).label("n"),
+        of_total(p.negative).label("negative"),
+        of_total(p.median).label("median"),
+        of_total(p.total).label("total"),
+        sa.func.string_agg(
+            sa.case((sa.and_(p.g == 0, p.n > 0), line)), sa.literal_column("'\n'", sa.String)
+        ).label("by_channel"),
+    ).select_from(per)
+    return sel.group_by(p.bucket) if keys else sel
 
 
 def _parse_by_channel(text: str | None) -> dict[str, dict[str, float]]:
@@ -338,6 +397,7 @@ FRT = Metric(
     reading=lambda ctx: f"{ctx.opt('stat')} hours, tickets created in the period",
     options={"stat": OptionSpec("median", "median or mean", ("median", "mean"))},
     honours=TICKET_FILTERS,
+    grouped=_frt_grouped,
     rows="tickets",
 )
 
