@@ -92,6 +92,58 @@ MESSAGES: dict[str, str] = {
         "msg.source.handle"
     ): "Load a ticket export with handle time (Zendesk Time Tracking 'Total time spent', "
     "Freshdesk 'Time tracked', Intercom 'Handling time')",
+    # --- the method card's formula (cxkpi/metrics/*: ExplainSpec.method)
+    N_(
+        "msg.method.share"
+    ): "{label} = positive responses ÷ all {code} responses on a usable scale × 100 ({reading}); "
+    "times are UTC",
+    N_(
+        "msg.method.csat_mean"
+    ): "CSAT (mean) = Σ score ÷ scale maximum over the responses (column normalised) ÷ responses × 100",
+    N_(
+        "msg.method.nps"
+    ): "NPS = (promoters − detractors) ÷ responses × 100; numerator = Σ contribution (+1 promoter, "
+    "−1 detractor)",
+    N_(
+        "msg.method.churn"
+    ): "churn = customers active at 00:00 of the first day and not at 24:00 of the last ÷ "
+    "customers active at the start × 100 (active read from {basis}; status column); times are UTC",
+    N_(
+        "msg.method.clv"
+    ): "CLV = ARPA × margin × lifespan. ARPA = numerator (Σ mrr of subscriptions active at the "
+    "period end) ÷ denominator (customers active then); lifespan = 1 ÷ monthly churn (capped as the option says), "
+    "monthly churn = Σ over the {months} calendar months {span} of customers active at the month start and not at "
+    "its end (the last month: not at the period end) ÷ Σ customers active at each month start (see the churn "
+    "explanation per month)",
+    N_(
+        "msg.method.crc"
+    ): "retention cost = Σ costs dated in the period ÷ customers active at any time in the period",
+    N_(
+        "msg.method.renewal_rate"
+    ): "renewal rate = renewals due in the period renewed ÷ due in the period and decided "
+    "(renewed or churned) × 100; open ones are pending",
+    N_(
+        "msg.method.mrr"
+    ): "MRR = Σ mrr over subscriptions active at the period end (amount × quantity × (1 − discount) "
+    "per month ÷ interval_count; trials 0); per customer ÷ the customers listed as denominator",
+    N_(
+        "msg.method.reopens"
+    ): "reopened tickets = solved in the period with reopens ≥ 1 (the value); rate = that ÷ "
+    "tickets solved in the period with a known reopen count × 100; events = Σ reopens; times are UTC",
+    N_(
+        "msg.method.frt"
+    ): "first response time = {stat} of hours_to_first_reply over tickets created in the period that "
+    "got a reply (first_reply_minutes ÷ 60, else first_reply_at − created_at); times are UTC",
+    N_(
+        "msg.method.aht"
+    ): "average handle time = Σ handle_minutes ÷ tickets solved in the period with a handle time",
+    N_(
+        "msg.method.fcr"
+    ): "first contact resolution = tickets solved in the period with exactly one agent reply and no "
+    "reopen ÷ tickets solved in the period whose reply count is known × 100 (a blank reopen count reads as no "
+    "reopen)",
+    N_("msg.word.median"): "median",
+    N_("msg.word.mean"): "mean",
     # --- the CLV card
     N_("msg.clv.window"): "Churn window: {start} – {end} ({months} calendar months)",
     N_(
@@ -277,14 +329,20 @@ MESSAGES: dict[str, str] = {
     N_("msg.prop.zero_duration"): "a zero duration means the ticket was never answered: left empty",
     N_("msg.prop.employee_nps"): "employee NPS",
     N_("msg.imp.not_score"): "is not a score.",
-    N_("msg.imp.no_label_scale"): "these answers are neither numbers nor a label scale cxkpi knows; give each label's "
+    N_(
+        "msg.imp.no_label_scale"
+    ): "these answers are neither numbers nor a label scale cxkpi knows; give each label's "
     "score in a mapping file's [values.score] table.",
     N_("msg.no_customers_any"): "no customers active at any time in the period",
-    N_("msg.no_handle_column"): "no handle-time column in the loaded ticket exports (Zendesk needs the Time Tracking "
+    N_(
+        "msg.no_handle_column"
+    ): "no handle-time column in the loaded ticket exports (Zendesk needs the Time Tracking "
     "app's 'Total time spent'; Freshdesk 'Time tracked'; Intercom 'Handling time') — never derived from resolution "
     "time",
     N_("msg.quality.t.mixed_scales"): "One survey answered on several scales",
-    N_("msg.quality.f.mixed_scales"): "Nothing if the survey really changed scale; otherwise set its scale (Settings → "
+    N_(
+        "msg.quality.f.mixed_scales"
+    ): "Nothing if the survey really changed scale; otherwise set its scale (Settings → "
     "survey.scales) or correct the mapping and load it again.",
     N_("msg.quality.w.other_currency_plain"): "carry a currency other than the reporting currency",
     # --- the data-quality report (cxkpi/quality.py)
@@ -610,6 +668,8 @@ def _translate(text: str, part: bool, depth: int) -> str | None:
     """The text in the current language, or None when no template fits."""
     if depth > 6:
         return None
+    if part and t(text) != text:  # a parameter that is itself a catalog msgid (a metric's reading)
+        return t(text)
     exact, patterns = _tables()
     if text in exact:
         return t(exact[text])

@@ -118,6 +118,28 @@ def test_every_reason_and_source_the_engine_writes_reads_in_each_language(
     assert all(localize(x) != x for x in reasons | sources)
 
 
+def test_every_method_card_formula_reads_in_chinese(demo_template, tmp_path, in_language):  # noqa: F811
+    from cxkpi.metrics.engine import explain
+
+    demo = tmp_path / "demo.duckdb"
+    shutil.copy(demo_template, demo)
+    eng = make_engine(f"duckdb:///{demo}")
+    period = metrics.Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    try:
+        formulas = {explain(eng, k, period, metrics.Filters(), {}).method for k in REGISTRY}
+        formulas.add(explain(eng, "frt", period, metrics.Filters(), {"frt.stat": "mean"}).method)
+        formulas.add(explain(eng, "csat", period, metrics.Filters(), {"csat.mode": "mean"}).method)
+    finally:
+        eng.dispose()
+    assert len(formulas) == len(REGISTRY) + 2
+    in_language("zh_Hant")
+    said = {m: localize(m) for m in formulas}
+    assert {m for m, z in said.items() if z == m} == set()
+    assert {m: latin_words(z) for m, z in said.items() if latin_words(z)} == {}
+    top2 = next(z for m, z in said.items() if m.startswith("CSAT = "))
+    assert top2 == "CSAT = 正面回覆數 ÷ 量表可用的全部 CSAT 回覆數 × 100（前兩項佔比）；時間按 UTC 計"
+
+
 def test_a_quality_finding_reads_in_traditional_chinese(tmp_path, in_language):
     from cxkpi.ingest.api import ingest_file
 
