@@ -788,9 +788,9 @@ def sparklines(keys: list[str], end: dt.date, v: View | None = None) -> dict[str
     )
 
 
-def kept_figures(key: tuple, build: Callable[[], T]) -> T:
-    """Figures built once per key and reused as the same objects on every rerun (st.plotly_chart only reads
-    them), e.g. the Scorecard's sparklines under a `view_key(...)`."""
+def reuse(key: tuple, build: Callable[[], T]) -> T:
+    """Built once per key and reused as the same objects on every rerun: Plotly figures (st.plotly_chart only
+    reads them), Arrow tables, CSV bytes — e.g. the Scorecard's sparklines under a `view_key(...)`."""
     return kept().get(key, build, copy=False)
 
 

@@ -8,11 +8,12 @@ definition in the help tooltip. A metric without data says which export supplies
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi import report_rows
-from cxkpi.i18n import EN, t, t_reading
+from cxkpi.i18n import EN, get_locale, t, t_reading
 from cxkpi.i18n_messages import full_stop, localize
 from cxkpi.palette import BAND_BADGES, metric_color
 from cxkpi.safety import markdown_text
@@ -38,6 +39,7 @@ def sparkline(key: str, points: list) -> go.Figure | None:
         height=SPARK_HEIGHT, margin={"l": 0, "r": 0, "t": 4, "b": 4}, showlegend=False,
         xaxis={"visible": False}, yaxis={"visible": False},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        template="none",  # Plotly's default template is 90 % of the figure's JSON, and the app's theme replaces it
     )  # fmt: skip
     return fig
 
@@ -182,18 +184,23 @@ def clv_notes(res) -> None:
 
 
 def scorecard_table(current: dict, start, end, v, metrics) -> None:
-    """The scorecard as a table, and its CSV: the same readings as the tiles (not available stays so)."""
-    labels = {k: common.metric_label(k, metrics.REGISTRY[k].label) for k in current}
-    df = report_rows.scorecard_table(current, start, end, v.filters(), labels)
-    with st.expander(t("scorecard_table.heading")):
+    """The scorecard as a table, and its CSV: the same readings as the tiles (not available stays so).
+    Built once per view and language (an Arrow table and the CSV bytes): a rerun converts nothing again."""
+
+    def build() -> tuple[pa.Table, bytes]:
+        labels = {k: common.metric_label(k, metrics.REGISTRY[k].label) for k in current}
+        df = report_rows.scorecard_table(current, start, end, v.filters(), labels)
         shown = df.copy()
-        value_col = t("scorecard_table.col_value")
-        shown[value_col] = [
+        shown[t("scorecard_table.col_value")] = [
             fmt.value(r.value, r.unit) if r.value is not None else fmt.DASH for r in current.values()
         ]
-        st.dataframe(shown, hide_index=True, width="stretch")
+        return pa.Table.from_pandas(shown, preserve_index=False), report_rows.to_csv(df)
+
+    table, csv_bytes = common.reuse((*common.view_key("scorecard table", start, end, v), get_locale()), build)
+    with st.expander(t("scorecard_table.heading")):
+        st.dataframe(table, hide_index=True, width="stretch")
         st.download_button(
-            t("scorecard_table.download"), data=report_rows.to_csv(df), mime="text/csv", icon=":material/download:",
+            t("scorecard_table.download"), data=csv_bytes, mime="text/csv", icon=":material/download:",
             file_name=f"scorecard-{start.isoformat()}-{end.isoformat()}.csv", key="scorecard_csv",
         )  # fmt: skip
 
@@ -314,7 +321,7 @@ with common.page("scorecard") as v:
             return {k: sparkline(k, points[k]) for k in with_data}
 
         # figures of a view seen before are drawn with their tiles (the same objects, not rebuilt)
-        figs = common.kept_figures(spark_key, build_sparklines) if common.is_kept(spark_key) else None
+        figs = common.reuse(spark_key, build_sparklines) if common.is_kept(spark_key) else None
         spark_slots = {}
         with body.container():
             for title, section in sections:
@@ -332,6 +339,6 @@ with common.page("scorecard") as v:
             scorecard_table(current, start, end, v, metrics)
         if figs is None:
             # Sparklines last: the tiles are on screen while the 12-month trends are computed (kept after).
-            figs = common.kept_figures(spark_key, build_sparklines)
+            figs = common.reuse(spark_key, build_sparklines)
             for key in with_data:
                 draw_sparkline(spark_slots[key], key, figs[key])
