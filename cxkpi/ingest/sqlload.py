@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from cxkpi.ingest import values as V
 from cxkpi.ingest.load import TableCounts, active_load_with, store_frame, upsert_staged
 from cxkpi.ingest.mapping import REQUIRED, Frame
-from cxkpi.ingest.problems import Problem, Problems
+from cxkpi.ingest.problems import Problems
 from cxkpi.ingest.read import _build, _sniff_delimiter
 from cxkpi.ingest.validate import EARLIEST, ORDER, SCHEDULED
 from cxkpi.sources.base import CHANNELS, Field, Source, header_tz
@@ -177,7 +177,8 @@ class _SqlLoad:
         src = src.replace("{parallel}", parallel)
         # Rows a transaction adds are numbered from a large base, in file order: the record is rowid - base.
         base = conn.exec_driver_sql(f'SELECT coalesce(min(rowid), 0) FROM "{self.raw_t}"').scalar()
-        self.rec = f"(rowid - {int(base)})"
+        self.base = int(base)
+        self.rec = f"(rowid - {self.base})"
         header = conn.exec_driver_sql(f"SELECT * FROM {src} LIMIT {self.body_at}").fetchall()
         first = [(c or "").strip() for c in header[self.body_at - self.header_rows]]
         if first:
@@ -568,7 +569,7 @@ class _SqlLoad:
         sel = ", ".join(f'{v} AS "{k}"' for k, v in cols.items())
         conn.exec_driver_sql(
             f'CREATE TEMP TABLE "{resp}" AS SELECT y._row, {sel}, false AS _skip FROM "{typed}" y '
-            f'JOIN "{self.raw_t}" r ON r.{self.rec[1:-1]} + 1 = y._row WHERE ({score}) IS NOT NULL ORDER BY y._row'
+            f'JOIN "{self.raw_t}" r ON r.rowid - {self.base} + 1 = y._row WHERE ({score}) IS NOT NULL ORDER BY y._row'
         )
         return resp
 
@@ -707,4 +708,4 @@ class _SqlLoad:
                 )
 
 
-__all__ = ["Problem", "SAMPLE_ROWS", "Unsupported", "ingest"]
+__all__ = ["SAMPLE_ROWS", "Unsupported", "ingest"]
