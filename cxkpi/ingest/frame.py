@@ -78,6 +78,8 @@ class Frame:
         self.index: dict[str, str] = {}
         for n in names:
             self.index.setdefault(norm(n), n)
+        for declared, header in source.aliases:  # the tool's header under the name this file gives it
+            self.index.setdefault(norm(declared), header)
         self.zones = {names[i]: tz for i, tz in raw.column_timezones().items() if i < len(names)}
         self.out: dict[str, pd.Series] = {}
         self.origin: dict[str, str] = {}

@@ -62,6 +62,14 @@ def apply_source(source: Source, raw: RawTable, options: dict[str, Any] | None =
     """Type and map every row of `raw` as `source` declares. Nothing is written."""
     options = dict(options or {})
     fr = Frame(source, raw, options)
+    if source.aliases:
+        said: dict[str, str] = {}
+        for declared, header in source.aliases:
+            said.setdefault(header, declared)
+        fr.problems.add(
+            "warning",
+            f"read as {source.label}: " + "; ".join(f"'{h}' as '{d}'" for h, d in said.items()) + ".",
+        )
     table = source.table
     columns = dict(source.columns)
     for name in columns:

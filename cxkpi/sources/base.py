@@ -159,6 +159,9 @@ class Source:
     # Second tables fed by the same file: (table, hook returning rows with a `_row` column, or None).
     extra: tuple[tuple[str, Callable[[Frame], pd.DataFrame | None]], ...] = ()
     doc: str = ""  # one line for docs/ingest.md: readings chosen
+    # This tool's headers under the names a file gives them (another UI language, a renamed column):
+    # declared header -> the file's header. Filled by detection, never declared.
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def tables(self) -> tuple[str, ...]:
