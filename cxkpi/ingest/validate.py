@@ -56,6 +56,25 @@ def _origin(m: Mapped, table: str, col: str) -> str | None:
     return m.mapping.get(table, {}).get(col)
 
 
+def _flag(
+    m: Mapped,
+    table: str,
+    df: pd.DataFrame,
+    bad: pd.Series,
+    message: str,
+    col: str,
+    values: pd.Series | None = None,
+    severity: str = "error",
+) -> bool:
+    """Report the rows where `bad` holds (one problem per row, capped), with each row's value (the
+    column's own, unless `values` gives the cells as read) under the export's header of `col`."""
+    if not bad.any():
+        return False
+    shown = df[col] if values is None else values
+    m.problems.cells(severity, message, _rows(df, bad), list(shown[bad]), _origin(m, table, col))
+    return True
+
+
 def validate(m: Mapped) -> Mapped:
     """Check every table of `m` in place (rows may be dropped, values cleared); returns m."""
     for table, df in list(m.tables.items()):
@@ -140,77 +159,35 @@ def _table(m: Mapped, table: str, df: pd.DataFrame) -> pd.DataFrame:
         iv = df["interval"].map(lambda v: _INTERVAL_WORDS.get(v, v) if isinstance(v, str) else v)
         df["interval"] = iv
         bad = iv.notna() & ~iv.isin(INTERVALS)
-        if bad.any():
-            p.cells(
-                "error",
-                "is not a billing interval (day, week, month, quarter, year).",
-                _rows(df, bad),
-                list(iv[bad]),
-                _origin(m, table, "interval"),
-            )
+        _flag(m, table, df, bad, "is not a billing interval (day, week, month, quarter, year).", "interval")
         if "discount" in df:
-            d = df["discount"]
-            pct = d > 1
-            df.loc[pct, "discount"] = d[pct] / 100.0  # '20' in a discount column means 20 %
+            given = df["discount"].copy()
+            pct = given > 1
+            df.loc[pct, "discount"] = given[pct] / 100.0  # '20' in a discount column means 20 %
             bad = (df["discount"] < 0) | (df["discount"] > 1)
-            if bad.any():
-                p.cells(
-                    "error",
-                    "discount must be a fraction 0–1 or a percentage 0–100.",
-                    _rows(df, bad),
-                    list(d[bad]),
-                    _origin(m, table, "discount"),
-                )
+            message = "discount must be a fraction 0–1 or a percentage 0–100."
+            _flag(m, table, df, bad, message, "discount", values=given)
     if table == "renewals":
         bad = df["outcome"].notna() & ~df["outcome"].isin(OUTCOMES)
-        if bad.any():
-            p.cells(
-                "error",
-                "outcome must be renewed, churned or open.",
-                _rows(df, bad),
-                list(df["outcome"][bad]),
-                _origin(m, table, "outcome"),
-            )
+        _flag(m, table, df, bad, "outcome must be renewed, churned or open.", "outcome")
     if table == "responses":
         df = _responses(m, df)
     # 6. impossible order of timestamps: warning, the later one cleared
     for later, first in ORDER.get(table, []):
         if later in df and first in df:
             bad = df[later].notna() & df[first].notna() & (df[later] < df[first])
-            if bad.any():
-                p.cells(
-                    "warning",
-                    f"{later} is before {first}; {later} was left empty for this row (check the "
-                    "export's time zones).",
-                    _rows(df, bad),
-                    [str(v) for v in df.loc[bad, later]],
-                    _origin(m, table, later),
-                )
+            message = f"{later} is before {first}; {later} was left empty for this row (check the export's time zones)."
+            if _flag(m, table, df, bad, message, later, values=df[later].map(str), severity="warning"):
                 df.loc[bad, later] = pd.NaT
     _implausible_dates(m, table, df)
     for dur in ("first_reply_minutes", "handle_minutes"):
-        if dur in df:
-            bad = df[dur] < 0
-            if bad.any():
-                p.cells(
-                    "warning",
-                    "a negative duration was left empty.",
-                    _rows(df, bad),
-                    list(df.loc[bad, dur]),
-                    _origin(m, table, dur),
-                )
-                df.loc[bad, dur] = np.nan
+        if dur in df and _flag(
+            m, table, df, df[dur] < 0, "a negative duration was left empty.", dur, severity="warning"
+        ):
+            df.loc[df[dur] < 0, dur] = np.nan
     for cnt in ("reopens", "agent_replies", "quantity", "interval_count"):
         if cnt in df:
-            bad = df[cnt] < 0
-            if bad.any():
-                p.cells(
-                    "error",
-                    "cannot be negative.",
-                    _rows(df, bad),
-                    list(df.loc[bad, cnt]),
-                    _origin(m, table, cnt),
-                )
+            _flag(m, table, df, df[cnt] < 0, "cannot be negative.", cnt)
     return df
 
 
@@ -251,25 +228,17 @@ def _implausible_dates(m: Mapped, table: str, df: pd.DataFrame) -> None:
 def _responses(m: Mapped, df: pd.DataFrame) -> pd.DataFrame:
     p = m.problems
     kind = df["kind"]
-    bad = kind.notna() & ~kind.isin(KINDS)
-    if bad.any():
-        p.cells(
-            "error",
-            f"kind must be one of {', '.join(KINDS)}.",
-            _rows(df, bad),
-            list(kind[bad]),
-            _origin(m, "responses", "kind"),
-        )
+    _flag(
+        m,
+        "responses",
+        df,
+        kind.notna() & ~kind.isin(KINDS),
+        f"kind must be one of {', '.join(KINDS)}.",
+        "kind",
+    )
     lo, hi = pd.to_numeric(df["scale_min"]), pd.to_numeric(df["scale_max"])
     bad_scale = lo.notna() & hi.notna() & (lo >= hi)
-    if bad_scale.any():
-        p.cells(
-            "error",
-            "scale_min must be below scale_max.",
-            _rows(df, bad_scale),
-            list(lo[bad_scale]),
-            _origin(m, "responses", "scale_min"),
-        )
+    _flag(m, "responses", df, bad_scale, "scale_min must be below scale_max.", "scale_min", values=lo)
     score = pd.to_numeric(df["score"])
     out = score.notna() & lo.notna() & hi.notna() & ((score < lo) | (score > hi))
     if out.any():
