@@ -1,4 +1,7 @@
-"""A large CSV loads in chunks (bounded memory) with exactly the rows and counts of the whole-file path."""
+"""A large CSV loads in chunks (bounded memory) with exactly the rows and counts of the whole-file path.
+
+On DuckDB a large file first goes to the SQL path (tests/test_ingest_sql.py); these tests switch it off so
+that they test the chunks, and one test checks that the SQL path hands a file it cannot type to the chunks."""
 
 from __future__ import annotations
 
@@ -37,6 +40,8 @@ def zendesk(n: int, change: dict[int, tuple[str, str]] | None = None) -> bytes:
 def small_chunks(monkeypatch):
     monkeypatch.setattr(chunked, "MIN_BYTES", 0)
     monkeypatch.setattr(chunked, "CHUNK_ROWS", 400)
+    # the chunks themselves (PostgreSQL's path, the SQL path's fall-back): tests/test_ingest_sql.py has the SQL one
+    monkeypatch.setattr(chunked, "SQL_PATH", False)
 
 
 def canonical(engine):
@@ -98,3 +103,18 @@ def test_cli_loads_a_large_file_in_chunks_and_goes_on_after_a_bad_one(
     out = capsys.readouterr().out
     assert "bad.csv: " in out and "REJECTED" in out
     assert "good.csv: " in out and "tickets: 500 added, 0 updated, 0 unchanged" in out
+
+
+def test_with_the_sql_path_on_an_error_still_comes_from_the_chunks(
+    engine, small_chunks, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(chunked, "SQL_PATH", True)
+    f = tmp_path / "zendesk.csv"
+    # data row index 600 is spreadsheet row 602: SQL finds a negative count and leaves the file to the chunks
+    f.write_bytes(zendesk(900, {600: ("Replies", "-1")}))
+    before = snapshot(engine)
+    rep = ingest_file(engine, f)
+    assert rep.rejected
+    [err] = [p for p in rep.problems if p.severity == "error"]
+    assert (err.file, err.row, err.column, err.value) == ("zendesk.csv", 602, "Replies", "-1.0")
+    assert snapshot(engine) == before
