@@ -80,10 +80,8 @@ def ingest(engine: sa.Engine, path: Path, name: str, sha: str, **kw: Any) -> Any
     except Unsupported as e:
         log.debug("%s: loaded by the chunked path, not SQL: %s", name, e)
         return None
-    except (
-        sa.exc.DBAPIError
-    ) as e:  # e.g. a cast DuckDB refuses: the chunked path still reads the file exactly
-        log.debug("%s: loaded by the chunked path, SQL failed: %s", name, str(e)[:300])
+    except Exception as e:  # e.g. a cast DuckDB refuses: the chunked path still reads the file exactly
+        log.debug("%s: loaded by the chunked path, SQL failed: %s", name, str(e)[:300], exc_info=True)
         return None
 
 
