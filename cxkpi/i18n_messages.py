@@ -345,6 +345,13 @@ MESSAGES: dict[str, str] = {
     ): "Nothing if the survey really changed scale; otherwise set its scale (Settings → "
     "survey.scales) or correct the mapping and load it again.",
     N_("msg.quality.w.other_currency_plain"): "carry a currency other than the reporting currency",
+    # --- removing and restoring a load (cxkpi/ingest/restore.py, `cxkpi remove` / `cxkpi restore`)
+    N_("msg.restore.no_load"): "no load {n}; `cxkpi loads` lists them",
+    N_("msg.restore.not_removed"): "load {n} is not removed",
+    N_("msg.restore.again"): "the same file is loaded again as load {again}: restoring load {n} would count its rows "
+    "twice. Remove load {again} first, or keep it.",
+    N_("msg.restore.not_kept"): "the rows of load {n} were not kept (removed before restoring existed, or by "
+    "clearing the demo); load the file again instead",
     # --- the data-quality report (cxkpi/quality.py)
     N_("msg.quality.effect"): "{metrics}: {effect}.",
     N_("msg.quality.detail"): "{n} {noun} {why}; e.g. {examples}.",
@@ -593,7 +600,7 @@ LITERAL = {
     "topic",
 }
 # Parameters that hold a number, so "{n} {noun} {why}" splits in one way only.
-NUMERIC = {"n", "months", "cap", "year", "churned", "active", "lifespan"}
+NUMERIC = {"n", "months", "cap", "year", "churned", "active", "lifespan", "again"}
 _NUMBER = r"\d[\d,.]*"
 # the quality report's nouns ("survey responses"), longest first, so "{n} {noun} {why}" splits in one way only
 _NOUN = "|".join(

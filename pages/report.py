@@ -123,6 +123,9 @@ def trend_figure(key: str, tr: dict[str, Any]) -> go.Figure:
         elif b["kind"] == "line" and b.get("value") is not None:
             fig.add_hline(y=b["value"], line_dash="dot", line_color="gray")
     fig.update_layout(height=260, showlegend=False, yaxis_title=fmt.axis_title(tr["unit"]))
+    if get_locale() != "en" and xs:  # Plotly's month names are English: label the ticks through Babel (as Trends)
+        ticks = xs[:: max(1, -(-len(xs) // 6))]
+        fig.update_xaxes(tickvals=ticks, ticktext=[fmt.month(dt.date.fromisoformat(x[:10])) for x in ticks])
     return common.titled(fig, common.metric_label(key, tr["label"]))
 
 

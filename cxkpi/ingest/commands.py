@@ -211,9 +211,10 @@ def cmd_remove(args: argparse.Namespace) -> int:
     try:
         summary = remove_load(engine, args.load_id)
     except LookupError as e:
-        _out(str(e))
+        _out(localize(str(e)))
         return 1
-    parts = [f"{t}: {n} removed, {summary.get(t + '_restored', 0)} earlier version(s) restored"
-             for t, n in summary.items() if not t.endswith("_restored")]
-    _out(f"load {args.load_id} removed" + (" — " + "; ".join(parts) if parts else " (it had no rows left)"))
+    parts = [t("cli.remove.parts", table=tb, removed=n, restored=summary.get(tb + "_restored", 0))
+             for tb, n in summary.items() if not tb.endswith("_restored")]  # fmt: skip
+    done = t("cli.remove.done", load_id=args.load_id)
+    _out(done + (t("cli.summary_sep") + t("cli.ingest.parts_sep").join(parts) if parts else t("cli.remove.empty")))
     return 0

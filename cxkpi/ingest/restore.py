@@ -19,6 +19,8 @@ import sys
 import sqlalchemy as sa
 
 from cxkpi.access.roles import guarded
+from cxkpi.i18n import t
+from cxkpi.i18n_messages import localize
 from cxkpi.store.engine import checkpoint, make_engine
 from cxkpi.store.link import relink
 from cxkpi.store.schema import CANONICAL, HISTORY, NATURAL_KEYS, REMOVED, loads
@@ -135,8 +137,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         summary = restore_load(engine, args.load_id)
     except CannotRestore as e:
-        sys.stdout.write(f"cannot restore: {e}\n")
+        sys.stdout.write(t("cli.restore.refused", why=localize(str(e))) + "\n")
         return 1
-    parts = [f"{t}: {n} row(s)" for t, n in summary.items()]
-    sys.stdout.write(f"load {args.load_id} restored" + (" — " + "; ".join(parts) if parts else "") + "\n")
+    parts = [t("cli.restore.parts", table=tb, n=n) for tb, n in summary.items()]
+    done = t("cli.restore.done", load_id=args.load_id)
+    sys.stdout.write(done + (t("cli.summary_sep") + t("cli.ingest.parts_sep").join(parts) if parts else "") + "\n")
     return 0
