@@ -2,7 +2,9 @@
 
 Nothing here types values (see values.py): every cell is text, '' for an empty cell. What we learn about
 the file on the way (encoding, delimiter, sheet, header block, dropped footer) is kept on the RawTable so
-the page can show it and errors can point at the row the user sees in their spreadsheet.
+the page can show it and errors can point at the row the user sees in their spreadsheet. The parts:
+archive.py (file kind, single-file ZIP/.gz), header.py (header block, titles, footers), rawtable.py
+(RawTable, ReadError); this module decodes text, splits records and reads workbooks.
 """
 
 from __future__ import annotations
@@ -11,110 +13,39 @@ import csv
 import datetime as dt
 import io
 import itertools
-import json
 import re
-import zipfile
-import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import pandas as pd
+from cxkpi.ingest.archive import (
+    MAX_UNZIPPED,
+    TEXT_EXT,
+    WORKBOOK_EXT,
+    _check_workbook_parts,
+    _gunzip,
+    _kind,
+    _unzip_single,
+)
+from cxkpi.ingest.header import _build
+from cxkpi.ingest.rawtable import Progress, RawTable, ReadError
 
-Progress = Callable[[float], None]
+# Names other modules import from here (the reader's parts now live in archive, header and rawtable).
+__all__ = [
+    "MAX_FIELD_LINES",
+    "MAX_UNZIPPED",
+    "Progress",
+    "RawTable",
+    "ReadError",
+    "TEXT_EXT",
+    "WORKBOOK_EXT",
+    "_build",
+    "_sniff_delimiter",
+    "read_table",
+]
 
 SNIFF_CHARS = 65_536  # stack-notes: clevercsv on a 64-100 kB prefix is right for ";" dialects and fast
 DELIMITERS = [",", ";", "\t", "|"]
-TEXT_EXT = (".csv", ".tsv", ".txt", ".tab")
-WORKBOOK_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 # Candidate legacy encodings after UTF-8/UTF-16: unrestricted detection misreads cp1252 (stack-notes).
 LEGACY_ENCODINGS = ["utf_8", "cp1252", "gb18030", "big5", "utf_16"]
-MAX_UNZIPPED = 2_000_000_000  # default cap on what a file may inflate to (ZIP, gzip, XLSX parts)
-MAX_RATIO = 100  # inflated/compressed above this, past RATIO_FLOOR bytes, is a bomb (exports: 5–30×)
-RATIO_FLOOR = 50_000_000  # small archives may compress extremely well (a column of blanks): no ratio below
-INFLATE_CHUNK = 1 << 20
-# A quoted field spanning this many lines is a quote that was never closed, whatever it holds.
 MAX_FIELD_LINES = 1000
-
-
-class ReadError(Exception):
-    """The file cannot be read as a table. The message names the file and says what to do."""
-
-
-@dataclass
-class RawTable:
-    """One table read from one file.
-
-    rows: list[list[str]] (not a DataFrame: use frame()), every cell text trimmed of surrounding whitespace,
-    '' for empty, every row padded to len(header); fully blank rows are left out. Columns with neither a
-    header nor any data (trailing delimiters, an XLSX table starting in column B) are dropped.
-    row_numbers[i] is the 1-based row the user sees in their spreadsheet for rows[i] (a CSV record with a
-    quoted line break counts as one row, as in Excel), so errors can say "row 7".
-    first_data_line == row_numbers[0] (or the row after the header block when there is no data).
-    """
-
-    file_name: str
-    header: list[str]
-    extra_header_rows: list[list[str]]
-    rows: list[list[str]]
-    first_data_line: int
-    encoding: str | None  # None for workbooks
-    delimiter: str | None  # None for workbooks
-    sheet: str | None  # the sheet read (workbooks only)
-    sheets: list[str]  # every sheet name ([] for text files)
-    footer_dropped: int  # non-blank footer lines removed (Salesforce report footer, Grand Totals)
-    row_numbers: list[int] = field(default_factory=list)
-    title_rows: list[list[str]] = field(default_factory=list)  # rows skipped above the header (report title)
-    warnings: list[str] = field(default_factory=list)  # things the page should show (e.g. undecodable bytes)
-
-    def column_names(self) -> list[str]:
-        """Unique, non-empty display names, one per column (header text; a blank header cell takes the
-        text from the extra header rows, else 'Column N'; duplicates get ' (2)', ' (3)')."""
-        names: list[str] = []
-        seen: dict[str, int] = {}
-        for i, h in enumerate(self.header):
-            name = h
-            if not name:
-                name = next((r[i] for r in self.extra_header_rows if i < len(r) and r[i].strip()), "")
-                name = name.strip() or f"Column {i + 1}"
-            if name in seen:
-                seen[name] += 1
-                name = f"{name} ({seen[name]})"
-            seen.setdefault(name, 1)
-            names.append(name)
-        return names
-
-    def frame(self) -> pd.DataFrame:
-        """The rows as a DataFrame of str with column_names() as columns and a 0..n-1 index."""
-        import pandas as pd
-
-        return pd.DataFrame(self.rows, columns=self.column_names(), dtype=object)
-
-    def column(self, i: int) -> list[str]:
-        """Cells of column i, one per row."""
-        return [r[i] for r in self.rows]
-
-    def column_timezones(self) -> dict[int, str]:
-        """Column index -> time zone named by the file: a header suffix like '(America/New_York)' or
-        '(UTC)', or Qualtrics' ImportId row ('{"ImportId":"startDate","timeZone":"America/Denver"}')."""
-        from cxkpi.ingest.values import strip_header_tz
-
-        out: dict[int, str] = {}
-        for i, h in enumerate(self.header):
-            tz = strip_header_tz(h)[1]
-            if tz:
-                out[i] = tz
-        for r in self.extra_header_rows:
-            for i, cell in enumerate(r):
-                if cell.lstrip().startswith("{") and "timeZone" in cell:
-                    try:
-                        tz = json.loads(cell).get("timeZone")
-                    except (ValueError, AttributeError):
-                        continue
-                    if isinstance(tz, str) and tz:
-                        out.setdefault(i, tz)
-        return out
 
 
 def read_table(
@@ -197,152 +128,6 @@ def read_table(
     table.warnings = warnings + table.warnings
     report(1.0)
     return table
-
-
-# --- file kind ------------------------------------------------------------------------------------
-
-_MAGIC_NOT_TABLE = {
-    b"%PDF": "a PDF document",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"7z\xbc\xaf": "a 7-Zip archive",
-    b"Rar!": "a RAR archive",
-}
-
-
-def _kind(data: bytes, file_name: str) -> str:
-    if data[:4] == b"PK\x03\x04":
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile as e:
-            raise ReadError(f"{file_name} looks like a damaged XLSX/ZIP file ({e}). Export it again.") from e
-        if any(n.startswith(("xl/", "content.xml")) for n in names) or "mimetype" in names:
-            return "workbook"
-        return "zip"
-    if data[:2] == b"\x1f\x8b":
-        return "gzip"
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2: legacy .xls
-        return "workbook"
-    for magic, what in _MAGIC_NOT_TABLE.items():
-        if data.startswith(magic):
-            raise ReadError(
-                f"{file_name} is {what}, not a spreadsheet. Upload the CSV or XLSX file the tool exports."
-            )
-    return "text"
-
-
-def _too_big(file_name: str, what: str, inflated: int, packed: int, limit: int) -> ReadError:
-    return ReadError(
-        f"{file_name}: {what} unpacks to more than {inflated:,} bytes from {packed:,} (the limit here is "
-        f"{limit:,} bytes, or {MAX_RATIO}× the packed size); refusing it. Split the export (e.g. by date range) "
-        "or load it with `cxkpi ingest` on the server."
-    )
-
-
-def _inflate(
-    chunks: Iterator[bytes], file_name: str, what: str, packed: int, limit: int, keep: bool = True
-) -> bytes:
-    """Join inflated chunks, stopping as soon as the total passes the limit or the ratio: the size a
-    header declares can lie, the bytes inflated cannot. keep=False only counts (and checks CRCs)."""
-    out: list[bytes] = []
-    total = 0
-    try:
-        for chunk in chunks:
-            total += len(chunk)
-            if total > limit or (total > RATIO_FLOOR and total > MAX_RATIO * max(packed, 1)):
-                raise _too_big(file_name, what, total, packed, limit)
-            if keep:
-                out.append(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
-        raise ReadError(
-            f"{file_name}: {what} is damaged and cannot be unpacked ({type(e).__name__}: {e}). "
-            "Download or export it again."
-        ) from e
-    return b"".join(out)
-
-
-def _zip_chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    with zf.open(info) as fh:
-        while chunk := fh.read(INFLATE_CHUNK):
-            yield chunk
-
-
-def _open_zip(data: bytes, file_name: str) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise ReadError(f"{file_name} looks like a damaged ZIP/XLSX file ({e}). Export it again.") from e
-
-
-def _gunzip(data: bytes, file_name: str, limit: int) -> tuple[str, bytes]:
-    """A single-file .gz: read like a single-file ZIP, inflated under the same guards."""
-    name = file_name.rsplit("›", 1)[-1].strip()
-    inner = name[:-3] if name.lower().endswith(".gz") else name + ".csv"
-
-    def chunks() -> Iterator[bytes]:
-        d = zlib.decompressobj(wbits=31)  # gzip container
-        view = memoryview(data)
-        for i in range(0, len(data), INFLATE_CHUNK):
-            part = view[i : i + INFLATE_CHUNK]
-            while part:
-                out = d.decompress(part, INFLATE_CHUNK)  # bounded output per call: a bomb cannot burst
-                part = d.unconsumed_tail
-                yield out
-        tail = d.flush()
-        if not d.eof:
-            raise EOFError("the compressed data ends before the end of the file")
-        yield tail
-
-    return inner, _inflate(chunks(), file_name, inner, len(data), limit)
-
-
-def _check_workbook_parts(data: bytes, file_name: str, limit: int) -> None:
-    """Inflate every part of an XLSX/ODS once, counting, before calamine opens it: calamine trusts the
-    sizes the file declares and has no limit of its own. Also catches bad CRCs with a message."""
-    if data[:4] != b"PK\x03\x04":
-        return  # legacy .xls (OLE2) is not compressed
-    zf = _open_zip(data, file_name)
-    declared = sum(i.file_size for i in zf.infolist())
-    if declared > limit or (declared > RATIO_FLOOR and declared > MAX_RATIO * len(data)):
-        raise _too_big(file_name, "this workbook", declared, len(data), limit)
-    total = 0
-    for info in zf.infolist():
-        if info.is_dir():
-            continue
-
-        def counted(info: zipfile.ZipInfo = info) -> Iterator[bytes]:
-            nonlocal total
-            for chunk in _zip_chunks(zf, info):
-                total += len(chunk)
-                yield chunk
-
-        before = total
-        _inflate(counted(), file_name, "this workbook", len(data), limit - before, keep=False)
-        if total > limit or (total > RATIO_FLOOR and total > MAX_RATIO * len(data)):
-            raise _too_big(file_name, "this workbook", total, len(data), limit)
-
-
-def _unzip_single(data: bytes, file_name: str, limit: int = MAX_UNZIPPED) -> tuple[str, bytes]:
-    """SurveyMonkey (and API exports) ship a ZIP: read the one table inside."""
-    zf = _open_zip(data, file_name)
-    infos = [
-        i
-        for i in zf.infolist()
-        if not i.is_dir()
-        and not i.filename.startswith("__MACOSX/")
-        and i.filename.lower().endswith(TEXT_EXT + WORKBOOK_EXT)
-    ]
-    if len(infos) != 1:
-        found = ", ".join(i.filename for i in infos[:5]) or "no CSV or XLSX file"
-        raise ReadError(
-            f"{file_name} is a ZIP archive with {found}. Unpack it and upload one CSV or XLSX file."
-        )
-    info = infos[0]
-    inner = info.filename.rsplit("/", 1)[-1]
-    if info.file_size > limit:
-        raise _too_big(file_name, inner, info.file_size, info.compress_size, limit)
-    return inner, _inflate(_zip_chunks(zf, info), file_name, inner, info.compress_size, limit)
 
 
 # --- text files -----------------------------------------------------------------------------------
@@ -687,174 +472,3 @@ def _cell_text(v: object) -> str:
     ('YYYY-MM-DD HH:MM:SS'; a date-only cell as 'YYYY-MM-DD'), booleans as TRUE/FALSE."""
     f = _CELL.get(type(v))
     return f(v) if f is not None else str(v).strip()
-
-
-# --- header block, title, footer ------------------------------------------------------------------
-
-_FOOTER = re.compile(
-    r"^(copyright \(c\).*salesforce|confidential information|generated by:|grand totals? \(\d[\d,.]* records?\)"
-    r"|total \(\d[\d,.]* records?\))",
-    re.IGNORECASE,
-)
-
-
-def _is_footer(row: list[str]) -> bool:
-    return bool(_FOOTER.match(" ".join(c for c in row if c)))
-
-
-def _filled(row: list[str]) -> int:
-    """Non-empty cells of an already stripped row."""
-    return len(row) - row.count("")
-
-
-def _build(records: list[list[str]], numbers: list[int], file_name: str, header_rows: int | None) -> RawTable:
-    records = [[c.strip() for c in r] if r else r for r in records]
-    if records and records[0]:
-        records[0][0] = records[0][0].lstrip("\ufeff").strip()
-    warnings: list[str] = []
-
-    # Header: the first non-blank row, skipping report titles (one filled cell above a wider row).
-    start = 0
-    title_rows: list[list[str]] = []
-    while start < len(records) and _filled(records[start]) == 0:
-        start += 1
-    if start == len(records):
-        raise ReadError(f"{file_name} has no rows. Export the report again and upload the file it produces.")
-    for _ in range(10):
-        nxt = next((j for j in range(start + 1, len(records)) if _filled(records[j])), None)
-        if nxt is None or _filled(records[start]) > 1 or _filled(records[nxt]) < 2:
-            break
-        title_rows.append([c for c in records[start] if c])
-        start = nxt
-
-    n_header = header_rows or _detect_header_rows(records, start)
-    block = records[start : start + n_header]
-    header, extra = block[0], block[1:]
-
-    # Footer: after the last data row, a blank line and one-cell lines that include a known footer line
-    # (Salesforce: report name, copyright, confidential, generated by, org name); total rows anywhere
-    # at the end ("Grand Totals (25 records)").
-    body = start + n_header
-    end = len(records)
-    while end > body and _filled(records[end - 1]) == 0:
-        end -= 1
-    footer = 0
-    if len(header) > 1:
-        j = end
-        while j > body and _filled(records[j - 1]) <= 1:
-            j -= 1
-        blanks = [k for k in range(j, end) if _filled(records[k]) == 0]
-        if blanks:
-            block = records[blanks[0] + 1 : end]
-            if any(_is_footer(r) for r in block):
-                footer = sum(1 for r in block if _filled(r))
-                end = blanks[0]
-        while end > body and _is_footer(records[end - 1]):
-            footer += 1
-            end -= 1
-            while end > body and _filled(records[end - 1]) == 0:
-                end -= 1
-
-    data_idx = [i for i in range(start + n_header, end) if any(records[i])]
-    width = max([len(header)] + [len(records[i]) for i in data_idx])
-    # Trailing columns with no header text and no data (trailing delimiters, stray formatting) go.
-    while (
-        width > 1
-        and not (header + [""] * width)[width - 1]
-        and not any(len(records[i]) >= width and records[i][width - 1] for i in data_idx)
-        and not any(len(r) >= width and r[width - 1] for r in extra)
-    ):
-        width -= 1
-    # Leading empty columns (an XLSX table that starts in column B).
-    lead = 0
-    while (
-        lead < min(width, len(header)) - 1
-        and not header[lead]
-        and not any(len(records[i]) > lead and records[i][lead] for i in data_idx)
-        and not any(len(r) > lead and r[lead] for r in extra)
-    ):
-        lead += 1
-
-    def fit(row: list[str]) -> list[str]:
-        if len(row) == width and not lead:
-            return row
-        row = row[:width] + [""] * (width - len(row))
-        return row[lead:]
-
-    rows = [fit(records[i]) for i in data_idx]
-    row_numbers = [numbers[i] for i in data_idx]
-    warnings.extend(_duplicate_headers(fit(header), file_name))
-    if not rows:
-        raise ReadError(
-            f"{file_name} has a header but no data rows. Check the report's filters and export it again."
-        )
-    return RawTable(
-        file_name=file_name,
-        header=fit(header),
-        extra_header_rows=[fit(r) for r in extra],
-        rows=rows,
-        first_data_line=row_numbers[0],
-        encoding=None,
-        delimiter=None,
-        sheet=None,
-        sheets=[],
-        footer_dropped=footer,
-        row_numbers=row_numbers,
-        title_rows=title_rows,
-        warnings=warnings,
-    )
-
-
-def _duplicate_headers(header: list[str], file_name: str) -> list[str]:
-    """One warning per header text used by more than one column: which column is which is a guess."""
-    from cxkpi.ingest.problems import printable
-
-    seen: dict[str, list[int]] = {}
-    for i, h in enumerate(header):
-        if h:
-            seen.setdefault(h, []).append(i)
-    out = []
-    for cols in seen.values():
-        if len(cols) > 1:
-            name = printable(header[cols[0]])
-            letters = ", ".join(_column_letter(c) for c in cols)
-            out.append(
-                f"{file_name}: {len(cols)} columns are named '{name}' (columns {letters}); the first is read "
-                f"as '{name}', the others as '{name} (2)'… Rename the columns in the export if cxkpi should "
-                "read another one."
-            )
-    return out
-
-
-def _column_letter(i: int) -> str:
-    """0 -> A, 26 -> AA: the column as a spreadsheet shows it."""
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
-
-
-def _detect_header_rows(records: list[list[str]], start: int) -> int:
-    r1 = records[start]
-    r2 = records[start + 1] if start + 1 < len(records) else []
-    r3 = records[start + 2] if start + 2 < len(records) else []
-
-    def import_ids(row: list[str]) -> bool:
-        return any(c.lstrip().startswith('{"ImportId"') for c in row)
-
-    if r2 and import_ids(r3) and _filled(r2):
-        return 3  # Qualtrics: names, question text, ImportId JSON
-    if import_ids(r2):
-        return 2
-    lower1 = {c.lower() for c in r1}
-    if {"responseid", "startdate"} <= lower1 and {"Response ID", "Start Date"} & set(r2):
-        return 2  # legacy Qualtrics: no ImportId row
-    if r2 and len(r1) > 1 and not r2[0]:
-        labels = {c for c in r2 if c}
-        if labels & {"Response", "Open-Ended Response"}:
-            return 2  # SurveyMonkey expanded
-        if not labels and "respondent id" in lower1:
-            return 2  # SurveyMonkey condensed: row 2 present but empty
-    return 1
