@@ -39,51 +39,29 @@ def parse_score_field(fr: Frame, name: str, header: str) -> None:
 
 
 def label_scale(values: pd.Series) -> tuple[dict[str, float], tuple[float, float]] | None:
-    """The first known label ladder holding every label in the column."""
+    """The known label ladder holding every label in the column: label (case-folded) -> score, and the
+    scale. Freshdesk's happy/unhappy sets come first from the vocabulary: their size (7, 5 or 3 points)
+    is the smallest ladder holding every label seen (see docs/ingest.md)."""
     labels = {v.casefold() for v in values}
     if not labels:
         return None
-    fd = {k for k in labels if "happy" in k}
-    if fd and labels <= {
-        "extremely happy",
-        "very happy",
-        "happy",
-        "neutral",
-        "unhappy",
-        "very unhappy",
-        "extremely unhappy",
-    }:
-        return _freshdesk_ladder(labels)
+    if any("happy" in k for k in labels):
+        found = _vocabulary_ladder(labels)
+        if found is not None:
+            return found
     for ladder, scale in LABEL_SCALES:
         if labels <= set(ladder):
             return ladder, scale
-    # The vocabulary's ladders (nine languages, cxkpi/vocabulary/scores.toml).
+    return _vocabulary_ladder(labels)
+
+
+def _vocabulary_ladder(labels: set[str]) -> tuple[dict[str, float], tuple[float, float]] | None:
+    """The smallest ladder of cxkpi/vocabulary/scores.toml (nine languages) holding every label."""
     lad = match_ladder(sorted(labels))
     if lad is None:
         return None
     scores = lad.scores()
     return {v: scores[normalize(v)] for v in labels}, (1.0, float(lad.size))
-
-
-def _freshdesk_ladder(labels: set[str]) -> tuple[dict[str, float], tuple[float, float]]:
-    """Freshdesk's survey labels depend on the scale size: 7-point (Extremely … ), 5-point (Very … ),
-    3-point (Happy / Neutral / Unhappy). The largest label seen decides (see docs/ingest.md)."""
-    if labels & {"extremely happy", "extremely unhappy"}:
-        return (
-            {
-                "extremely happy": 7,
-                "very happy": 6,
-                "happy": 5,
-                "neutral": 4,
-                "unhappy": 3,
-                "very unhappy": 2,
-                "extremely unhappy": 1,
-            },
-            (1, 7),
-        )
-    if labels & {"very happy", "very unhappy"}:
-        return ({"very happy": 5, "happy": 4, "neutral": 3, "unhappy": 2, "very unhappy": 1}, (1, 5))
-    return ({"happy": 3, "neutral": 2, "unhappy": 1}, (1, 3))
 
 
 _LEADING_NUM = re.compile(r"^\s*(\d{1,2})(?:\s*[-–:=.]\s*\D.*|\s*\(.*\)|\s+\D.*)?$")
