@@ -113,6 +113,13 @@ def concepts() -> tuple[Concept, ...]:
 
 
 @functools.cache
+def suggestion_words() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """synonyms.toml: canonical column -> synonyms, table -> words (the mapping form's first suggestion)."""
+    data = _read("synonyms.toml")
+    return data["synonyms"], data["tables"]
+
+
+@functools.cache
 def table_words() -> dict[str, tuple[str, ...]]:
     return {t: tuple(normalize(w) for w in v["words"]) for t, v in _read("concepts.toml")["tables"].items()}
 
