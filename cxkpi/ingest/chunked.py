@@ -3,7 +3,7 @@
 The whole-file path (api.preview + commit) holds every cell of the file as a Python string several
 times over: about 13× the file at the peak. Here a UTF-8 CSV is streamed from disk instead:
 
-1. checksum and UTF-8 check in one streaming pass (a file loaded before stops here);
+1. the checksum in one streaming pass (a file loaded before stops here), then a UTF-8 check;
 2. the first chunk goes through api.preview like any upload: it decides the reading (source, options,
    answered questions) and reports its problems;
 3. every later chunk is read with the same header block, typed and validated with that same reading and
@@ -47,25 +47,26 @@ class _Rejected(Exception):
     """A later chunk has errors or new questions: the transaction rolls back."""
 
 
-def _sha_and_utf8(path: Path) -> tuple[str, bool]:
-    """One streaming pass: the file's sha256, and whether all of it decodes as UTF-8."""
+def _sha256(path: Path) -> str:
+    """The file's sha256, streamed (a re-sent file costs this pass and one query, nothing more)."""
     sha = hashlib.sha256()
-    dec = codecs.getincrementaldecoder("utf-8")()
-    ok = True
     with path.open("rb") as fh:
         while block := fh.read(1 << 22):
             sha.update(block)
-            if ok:
-                try:
-                    dec.decode(block)
-                except UnicodeDecodeError:
-                    ok = False
-    if ok:
-        try:
-            dec.decode(b"", final=True)
-        except UnicodeDecodeError:
-            ok = False
-    return sha.hexdigest(), ok
+    return sha.hexdigest()
+
+
+def _is_utf8(path: Path) -> bool:
+    """Whether all of the file decodes as UTF-8, streamed."""
+    dec = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 22):
+                dec.decode(block)
+        dec.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _records(reader: Any, file_name: str, width: list[int]) -> Iterator[list[str]]:
@@ -100,14 +101,14 @@ def ingest_large(engine: sa.Engine, path: Path, file_name: str, **kw: Any) -> An
         head = fh.read(65_536)
     if head.startswith(_NOT_TEXT) or head.lstrip(b"\xef\xbb\xbf")[:4].lower() == b"sep=" or b"\x00" in head:
         return None
-    sha, utf8 = _sha_and_utf8(path)
-    if not utf8:
-        return None  # legacy and mixed encodings: the whole-file reader decodes them line by line
+    sha = _sha256(path)
     name = printable(file_name)
     with engine.connect() as conn:
         done = _load.active_load_with(conn, sha)
     if done is not None:
         return LoadReport(name, None, [], load_id=done, already_loaded=True)
+    if not _is_utf8(path):
+        return None  # legacy and mixed encodings: the whole-file reader decodes them line by line
     from cxkpi.access import require_editor
     from cxkpi.access.audit import record
 
