@@ -352,6 +352,7 @@ MESSAGES: dict[str, str] = {
     "twice. Remove load {again} first, or keep it.",
     N_("msg.restore.not_kept"): "the rows of load {n} were not kept (removed before restoring existed, or by "
     "clearing the demo); load the file again instead",
+    N_("msg.source.template"): "cxkpi template — {what}",
     # --- the data-quality report (cxkpi/quality.py)
     N_("msg.quality.effect"): "{metrics}: {effect}.",
     N_("msg.quality.detail"): "{n} {noun} {why}; e.g. {examples}.",

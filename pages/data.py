@@ -277,7 +277,7 @@ def _file_card(f, data: bytes, sha: str, p, api) -> None:
         st.markdown(f"**{markdown_text(f.name)}** · {_say('data.status.' + status)}")
         proposed = getattr(p, "needs_confirmation", False) and getattr(p, "proposal", None) is not None
         if p.source and not proposed:  # a proposal says what it recognized in its own box, not "Recognized as"
-            st.caption(t("data.recognized", label=p.source_label or p.source,
+            st.caption(t("data.recognized", label=localize(p.source_label or p.source),
                          tables=", ".join(t(f"table.{x}") for x in p.tables)))  # fmt: skip
         rows_line = t("data.rows_line", rows=fmt.count(p.row_count),
                       load=", ".join(f"{fmt.count(n)} {t(f'table.{tb}').lower()}" for tb, n in p.rows_to_load.items())

@@ -174,7 +174,8 @@ def draw_card(card, key: str, label: str) -> None:
     for x in card.loads:
         when = fmt.date(x.loaded_at.date()) if x.loaded_at else fmt.DASH
         line = t("explain.load_line", load_id=x.load_id, file=md(x.file_name), source=md(x.source),
-                 table=md(x.table_name), loaded_at=when)  # fmt: skip
+                 table=md(" + ".join(t(f"table.{tb}") for tb in str(x.table_name).split("+"))),
+                 loaded_at=when)  # fmt: skip
         lines.append("- " + line + (t("explain.load_removed") if x.status == "removed" else ""))
     if lines:
         st.markdown("\n".join(lines))

@@ -1,7 +1,8 @@
 """In a real browser, in English, Simplified Chinese, Traditional Chinese and Italian: the Scorecard, Trends, the
-Data page with an import preview and its question, and the method card, at 1280×800 and 390×844. Headings,
-tiles, buttons and widget labels are in the page's language; Chinese pages draw with the Chinese Noto face; a
-phone never scrolls sideways. Screenshots: artifacts/screenshots/lang-<language>-<page>-<viewport>.png.
+Data page with two import previews and their questions (a date order, a survey's scale), and the method card, at
+1280×800 and 390×844. Headings, tiles, buttons and widget labels are in the page's language, and so are the
+library's sentences on the import cards and the method card (questions, problems, reading, formula); Chinese
+pages draw with the Chinese Noto face; a phone never scrolls sideways. Screenshots: artifacts/screenshots/lang-<language>-<page>-<viewport>.png.
 
 One server (the shared demo server) and one browser page, reused for every language and both widths.
 """
@@ -22,8 +23,45 @@ AMBIGUOUS = "ticket_id,created_at,channel,first_reply_minutes\nT1,03/04/2025 10:
 # words allowed on a translated page: metric acronyms users keep, names, units and the data's own values
 KEPT = {"CSAT", "CES", "NPS", "ESAT", "MRR", "ARPA", "CLV", "FRT", "FCR", "ACSI", "CSV", "PDF", "XLSX", "US", "USD",
         "cxkpi", "Top-2-box", "top-2-box", "n", "p", "min", "h", "pt"}  # fmt: skip
+# a survey whose answers (2–4) say nothing of its scale: the importer asks which scale, and lists why it waits
+SURVEY = (
+    "Submitted At,Email,How satisfied are you with our support?\n2025-03-01 10:00,ana@alpha.example,3\n"
+    "2025-03-02 11:00,ben@beta.example,4\n2025-03-03 12:00,cy@gamma.example,2\n"
+)
 # the elements that carry the app's own words (not the data's): headings, tile labels, buttons, widget labels
 CHROME = "h1, h2, h3, [data-testid=stMetricLabel], [data-testid=stWidgetLabel], button, [data-testid=stTab]"
+# the library's sentences drawn on a page: an import card's questions, problems and reading; the method card
+SENTENCES = "[data-testid=stCaptionContainer], [data-testid=stAlert], [data-testid=stMarkdownContainer]"
+# names a sentence keeps: tools, command-line words, date formats read from the file
+NAMES = {
+    "Stripe",
+    "Chargebee",
+    "HubSpot",
+    "Salesforce",
+    "Typeform",
+    "Qualtrics",
+    "SurveyMonkey",
+    "Delighted",
+    "Medallia",
+    "Zendesk",
+    "Intercom",
+    "Freshdesk",
+    "UTC",
+    "ingest",
+    "mapping",
+    "FILE",
+    "toml",
+    "docs",
+    "md",
+    "YYYY",
+    "MM",
+    "DD",
+    "HH",
+    "AHT",
+    "ID",
+    "demo",
+    "workspace",
+}  # fmt: skip  (the demo load's own file and source names, as stored)
 
 
 def tr(locale: str, key: str, **kw: object) -> str:
@@ -32,6 +70,14 @@ def tr(locale: str, key: str, **kw: object) -> str:
         return t(key, **kw)
     finally:
         set_locale("en")
+
+
+def _no_columns(text: str) -> str:
+    """The store's own column names (a mapping step's labels: response_id, score) are names, not words."""
+    from cxkpi.store.schema import CANONICAL
+
+    columns = {c.name for table in CANONICAL.values() for c in table.columns}
+    return re.sub(r"[\w-]+", lambda m: " " if m.group() in columns else m.group(), text)
 
 
 def english_words(page) -> list[str]:
@@ -51,8 +97,33 @@ def english_words(page) -> list[str]:
     )
     words = []
     for text in texts:
-        text = re.sub(r"“[^”]*”|「[^」]*」|'[^']*'|\"[^\"]*\"", " ", text)  # quoted: a column or file name
+        text = _no_columns(
+            re.sub(r"“[^”]*”|「[^」]*」|'[^']*'|\"[^\"]*\"", " ", text)
+        )  # quoted: a column or file
         words += [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text) if w not in KEPT]
+    return words
+
+
+def sentence_words(page, scope: str) -> list[str]:
+    """Latin words left in the library's sentences inside `scope`, apart from quoted names, values with digits,
+    '@' or dots (dates, e-mail addresses, file names), acronyms and tools."""
+    texts = page.evaluate(
+        """sel => [...document.querySelectorAll(sel)].map(e => {
+            // text drawn in the Material icon font is an icon's ligature name ("warning"), not a word
+            const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+            let out = "", n;
+            while ((n = walk.nextNode()))
+                if (!getComputedStyle(n.parentElement).fontFamily.includes("Material")) out += n.textContent;
+            return out; })""",
+        ", ".join(f"{scope} {s.strip()}" for s in SENTENCES.split(",")),
+    )
+    words = []
+    for text in texts:
+        text = re.sub(r"“[^”]*”|「[^」]*」|'[^']*'|\"[^\"]*\"", " ", text)
+        tokens = [w for w in re.findall(r"[\w@.:/+-]+", text) if not re.search(r"[\d@]|\w\.\w", w)]
+        tokens = [_no_columns(w) for w in tokens]
+        words += [f"{w} ({text.strip()[:80]})" for tok in tokens for w in re.findall(r"[A-Za-z][A-Za-z_]+", tok)
+                  if w not in KEPT | NAMES]  # fmt: skip
     return words
 
 
@@ -71,6 +142,9 @@ def check(page, locale: str, name: str, viewport: str) -> None:
         other = "Noto Sans CJK TC" if locale == "zh_Hans" else "Noto Sans CJK SC"
         assert other not in css
         assert english_words(page) == [], (locale, name)
+        scope = {"data": "[class*=st-key-data_card_]", "explain": '[data-testid="stMain"]'}.get(name)
+        if scope:  # the importer's questions, problems and reading; the method card's definition and formula
+            assert sentence_words(page, scope) == [], (locale, name)
     elif locale == "it":
         # Italian shares the Latin alphabet: the English words of these pages must not appear
         left = {"Period", "Compare", "Trends", "Metric", "Files", "Load", "Questions", "Definition", "Value"}
@@ -102,6 +176,8 @@ def test_pages_in_every_language(locale, browser_page, tmp_path):
     url = get_server().url.replace("127.0.0.1", "localhost")
     upload = tmp_path / "tickets-ambiguous-dates.csv"
     upload.write_text(AMBIGUOUS, encoding="utf-8")
+    survey = tmp_path / "survey.csv"
+    survey.write_text(SURVEY, encoding="utf-8")
     if locale == LOCALES[0]:
         page.goto(url)  # a fresh server must see app.py's navigation before any deep link
         wait_ready(page, "Scorecard")
@@ -118,12 +194,14 @@ def test_pages_in_every_language(locale, browser_page, tmp_path):
 
     page.goto(f"{url}/data?lang={locale}")
     wait_ready(page, tr(locale, "nav.data"))
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
-    page.get_by_text(tr(locale, "data.questions"), exact=True).wait_for(timeout=60_000)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files([str(upload), str(survey)])
+    page.get_by_text(tr(locale, "data.questions"), exact=True).first.wait_for(timeout=60_000)
     wait_ready(page)
-    # the date question in the page's language (English: the importer's own prompt)
-    question = "day first" if locale == "en" else tr(locale, "data.q.dayfirst", column="", samples="")[-8:]
-    assert page.get_by_text(question, exact=False).count() >= 1, question
+    # the date question and the survey's scale question in the page's language (English: the importer's own)
+    day = tr(locale, "msg.q.dayfirst", file="", column="", samples="")[-8:]
+    scale = tr(locale, "msg.q.answered_on", column="How satisfied are you with our support?")
+    for question in (day, scale):
+        assert page.get_by_text(question, exact=False).count() >= 1, question
     both_widths(page, locale, "data")
 
     page.goto(f"{url}/explain?lang={locale}&metric=csat")
