@@ -8,13 +8,13 @@ words. What the scorer is not sure of becomes a question in the user's terms, wi
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from cxkpi.ingest.profile import Profile, profile_table
+from cxkpi.ingest.proposal import NONE, WORDS, Ask, Decision, Proposal
 from cxkpi.ingest.questions import SurveyQuestion, survey_questions
 from cxkpi.ingest.read import RawTable
+from cxkpi.ingest.readings import read_duration, read_intervals, read_money, value_table
 from cxkpi.ingest.vocabulary import (
     Concept,
     Target,
@@ -24,12 +24,9 @@ from cxkpi.ingest.vocabulary import (
     phrase_score,
     says,
     table_words,
-    unit_in,
-    value_words,
 )
 
 SURE = 0.7  # a decision at or above this confidence is proposed without a question
-NONE = "(not in this file)"
 KIND_WORDS = {
     "csat": "customer satisfaction (CSAT)",
     "ces": "effort (CES)",
@@ -59,203 +56,6 @@ KEYS = {
     "accounts": "account_id",
     "costs": "cost_id",
 }
-# The user's words for canonical columns (questions never name `scale_min` or `handle_minutes`).
-WORDS = {
-    "ticket_id": "ticket number",
-    "created_at": "creation time",
-    "solved_at": "solve time",
-    "first_reply_at": "first response time (a timestamp)",
-    "first_reply_minutes": "first response time",
-    "handle_minutes": "handle time",
-    "reopens": "reopen count",
-    "agent_replies": "number of agent replies",
-    "status": "status",
-    "channel": "channel",
-    "subject": "subject",
-    "agent": "agent",
-    "satisfaction": "satisfaction rating",
-    "submitted_at": "answer date",
-    "response_id": "response id",
-    "respondent": "respondent",
-    "comment": "comment",
-    "survey": "survey name",
-    "subscription_id": "subscription id",
-    "plan": "plan",
-    "amount": "amount",
-    "currency": "currency",
-    "interval": "billing interval",
-    "interval_count": "number of intervals per billing period",
-    "quantity": "quantity",
-    "discount": "discount",
-    "started_at": "start date",
-    "ended_at": "end / cancellation date",
-    "cancel_reason": "cancellation reason",
-    "payment_id": "payment id",
-    "paid_at": "payment date",
-    "renewal_id": "renewal id",
-    "due_date": "renewal (close) date",
-    "outcome": "outcome (won / lost / open)",
-    "account_id": "customer id",
-    "email": "e-mail",
-    "company": "company",
-    "name": "company name",
-    "domain": "domain",
-    "segment": "segment",
-    "region": "region",
-    "owner": "account owner",
-    "churned_at": "churn date",
-    "churn_reason": "churn reason",
-    "date": "date",
-    "category": "category",
-    "cost_id": "cost id",
-}
-_TOTAL = (
-    "total",
-    "totale",
-    "mrr",
-    "arr",
-    "gesamt",
-    "summe",
-    "总额",
-    "總額",
-    "合計",
-    "montant total",
-    "importe total",
-    "valor total",
-    "totaal",
-)
-
-
-@dataclass
-class Decision:
-    """One reading: `what` (the user's words) from `column`, with a confidence 0..1 and the evidence."""
-
-    what: str
-    column: str | None
-    target: str  # "tickets.first_reply_minutes", "survey question", "unit", "table"
-    confidence: float
-    evidence: str
-
-    def line(self) -> str:
-        src = f"'{self.column}' → " if self.column else ""
-        return f"{src}{self.what}: {self.evidence}"
-
-
-@dataclass
-class Ask:
-    """A question in the user's terms, with the choice the proposal suggests (None: no suggestion)."""
-
-    id: str
-    prompt: str
-    choices: list[str]
-    suggested: str | None
-    column: str | None = None
-
-
-@dataclass
-class Proposal:
-    table: str
-    decisions: list[Decision]
-    asks: list[Ask]
-    columns: dict[str, str]  # canonical column -> export header
-    units: dict[str, str] = field(default_factory=dict)  # canonical duration column -> unit
-    questions: list[dict[str, Any]] = field(default_factory=list)  # survey: {column, kind, scale}
-    values: dict[str, dict[str, str]] = field(default_factory=dict)
-    options: dict[str, Any] = field(default_factory=dict)
-    constants: dict[str, Any] = field(default_factory=dict)
-    table_scores: dict[str, float] = field(default_factory=dict)
-    looks_like: str | None = None  # a registered tool this resembles
-
-    @property
-    def confidence(self) -> float:
-        own = [d.confidence for d in self.decisions if d.target != "note"]
-        return min(own) if own else 0.0
-
-    @property
-    def sure(self) -> bool:
-        """Every needed column matched with high confidence: one click, no question."""
-        return not self.asks
-
-    def describe(self, answers: dict[str, Any] | None = None) -> list[str]:
-        """The reading in plain words, one line per decision; with `answers`, each question's answer."""
-        head = f"A {_TABLE_WORDS[self.table]} export"
-        if self.looks_like:
-            head += f" (it looks like {self.looks_like})"
-        lines = [head + "."] + [d.line() for d in self.decisions]
-        if answers is not None:
-            for a in self.asks:
-                got = answers.get(a.id)
-                if got is not None:
-                    how = "suggested" if got == a.suggested else "your answer"
-                    lines.append(f"{a.prompt} → {got} ({how})")
-        return lines
-
-    def suggested_answers(self) -> dict[str, str]:
-        return {a.id: a.suggested for a in self.asks if a.suggested is not None}
-
-    def unanswerable(self, answers: dict[str, Any] | None = None) -> list[Ask]:
-        """Questions with neither an answer nor a suggestion: the file cannot load with one click."""
-        answers = answers or {}
-        return [a for a in self.asks if a.id not in answers and a.suggested is None]
-
-    def spec(self, answers: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The mapping to apply, each open question answered from `answers`, else with its suggestion."""
-        got = {**self.suggested_answers(), **{k: v for k, v in (answers or {}).items() if v is not None}}
-        columns = dict(self.columns)
-        units = dict(self.units)
-        for k, v in got.items():
-            kind, _, key = k.partition(":")
-            if kind == "column":
-                if v == NONE:
-                    columns.pop(key, None)
-                else:
-                    columns[key] = v
-            elif kind == "unit":
-                for canon, h in self.columns.items():
-                    if h == key:
-                        units[canon] = v
-        questions = []
-        for q in self.questions:
-            kind = got.get(f"kind:{q['column']}", q["kind"])
-            if kind in (None, "skip", "enps"):
-                continue
-            scale = got.get(f"scale:{q['column']}") or q.get("scale")
-            questions.append({"column": q["column"], "kind": kind, "scale": _scale(scale)})
-        spec: dict[str, Any] = {
-            "table": self.table,
-            "columns": columns,
-            "options": {**self.options, "units": units, "system": self.options.get("system", "custom")},
-        }
-        if self.table == "responses":
-            spec["survey"] = {"questions": questions}
-        if self.values:
-            spec["values"] = self.values
-        constants = dict(self.constants)
-        if "interval" in got and "interval" not in columns and self.table == "subscriptions":
-            constants["interval"] = got["interval"]
-        if constants:
-            spec["constants"] = constants
-        return spec
-
-
-_TABLE_WORDS = {
-    "tickets": "support tickets",
-    "responses": "survey responses",
-    "subscriptions": "subscriptions",
-    "payments": "payments",
-    "renewals": "renewals",
-    "accounts": "customer accounts",
-    "costs": "retention costs",
-}
-
-
-def _scale(v: Any) -> list[float] | None:
-    if v is None:
-        return None
-    if isinstance(v, list | tuple):
-        return [float(v[0]), float(v[1])]
-    m = re.match(r"^\s*(-?\d+)\s*(?:-|–|to|\.\.)\s*(\d+)\s*$", str(v))
-    return [float(m.group(1)), float(m.group(2))] if m else None
 
 
 # --- header evidence ---------------------------------------------------------------------------------
@@ -445,7 +245,7 @@ def _proposal(
                 )
             )
         if canon in ("first_reply_minutes", "handle_minutes"):
-            _duration(prop, canon, p)
+            read_duration(prop, canon, p)
         if table == "tickets" and canon == "satisfaction" and (p.ladder_scale or p.kind == "number"):
             # mapping.source_from_spec turns the ratings into CSAT answers too; the reading says so.
             decisions.append(
@@ -468,17 +268,17 @@ def _proposal(
                 )
             )
     if "channel" in prop.columns:
-        found = _value_table(by_header[prop.columns["channel"]], "channels", keep_unknown=True)
+        found = value_table(by_header[prop.columns["channel"]], "channels", keep_unknown=True)
         if found:
             prop.values["channel"] = found
     if table == "responses":
         _survey(prop, questions)
     elif table in ("subscriptions", "payments", "renewals", "costs"):
-        _money(prop, by_header)
+        read_money(prop, by_header)
     if table == "subscriptions":
-        _intervals(prop, by_header)
+        read_intervals(prop, by_header)
     if table == "renewals" and "outcome" in prop.columns:
-        prop.values["outcome"] = _value_table(
+        prop.values["outcome"] = value_table(
             by_header[prop.columns["outcome"]], "outcomes", keep_unknown=False
         )
     return prop
@@ -489,35 +289,6 @@ def _table_evidence(table: str, chosen: dict[str, _Cand], questions: list[Survey
         return f"{len(questions)} score question(s)"
     found = [WORDS.get(c, c) for c in NEEDS[table] if c in chosen]
     return "columns for " + ", ".join(found) if found else "closest fit"
-
-
-def _duration(prop: Proposal, canon: str, p: Profile) -> None:
-    h = p.header
-    if p.kind == "duration":
-        prop.units[canon] = "minutes"  # clock / words / ISO cells carry their own unit
-        if canon == "first_reply_minutes" and p.zero_share > 0:
-            prop.options["zero_means_unanswered"] = True
-            prop.decisions.append(
-                Decision(
-                    WORDS[canon],
-                    h,
-                    "note",
-                    1.0,
-                    "a zero duration means the ticket was never answered: left empty",
-                )
-            )
-        return
-    unit = unit_in(h)
-    if unit:
-        prop.units[canon] = unit
-        prop.decisions.append(Decision(f"unit of {WORDS[canon]}", h, "unit", 0.95, f"the header says {unit}"))
-        return
-    # A plain number with no unit word: hundreds and more read best as seconds, else minutes. Ask.
-    guess = "seconds" if (p.high or 0) >= 600 else "minutes"
-    prop.units[canon] = guess
-    prop.asks.append(
-        Ask(f"unit:{h}", f"Is '{h}' in minutes or seconds?", ["minutes", "seconds", "hours"], guess, h)
-    )
 
 
 def _survey(prop: Proposal, questions: list[SurveyQuestion]) -> None:
@@ -581,70 +352,3 @@ def _survey(prop: Proposal, questions: list[SurveyQuestion]) -> None:
                 "scale": list(q.scale) if q.scale else None,
             }
         )
-
-
-def _money(prop: Proposal, by_header: dict[str, Profile]) -> None:
-    h = prop.columns.get("amount")
-    if not h:
-        return
-    p = by_header[h]
-    scales: dict[str, float] = {}
-    if says(h, "minor_units"):
-        scales["amount"] = 0.01
-        prop.decisions.append(
-            Decision("amount unit", h, "unit", 0.95, "the header says cents: divided by 100")
-        )
-    elif p.kind == "number":
-        prop.decisions.append(
-            Decision(
-                "amount unit",
-                h,
-                "unit",
-                0.9,
-                "amounts read as major units ("
-                + ("decimals" if not p.integers else "no cents named in the header")
-                + ")",
-            )
-        )
-    if scales:
-        prop.options["scales"] = scales
-    n = normalize(h)
-    if prop.table == "subscriptions" and "quantity" in prop.columns and any(contains(n, w) for w in _TOTAL):
-        prop.options["amount_is_total"] = True
-        prop.decisions.append(
-            Decision(
-                "amount per unit",
-                h,
-                "note",
-                0.9,
-                f"'{h}' already includes the quantity: divided by "
-                f"'{prop.columns['quantity']}', not multiplied again",
-            )
-        )
-
-
-def _intervals(prop: Proposal, by_header: dict[str, Profile]) -> None:
-    h = prop.columns.get("interval")
-    if h:
-        prop.values["interval"] = _value_table(by_header[h], "intervals", keep_unknown=True)
-        return
-    prop.asks.append(
-        Ask(
-            "interval",
-            "How often are these subscriptions billed?",
-            ["month", "year", "quarter", "week"],
-            "month",
-        )
-    )
-
-
-def _value_table(p: Profile, group: str, keep_unknown: bool) -> dict[str, str]:
-    words = value_words(group)
-    out: dict[str, str] = {}
-    for v in p.distinct_values:
-        hit = words.get(normalize(v))
-        if hit:
-            out[v] = hit
-        elif not keep_unknown:
-            out[v] = "open"  # a stage that is neither won nor lost: the renewal is still open
-    return out
