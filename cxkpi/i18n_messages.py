@@ -348,7 +348,9 @@ MESSAGES: dict[str, str] = {
     # --- removing and restoring a load (cxkpi/ingest/restore.py, `cxkpi remove` / `cxkpi restore`)
     N_("msg.restore.no_load"): "no load {n}; `cxkpi loads` lists them",
     N_("msg.restore.not_removed"): "load {n} is not removed",
-    N_("msg.restore.again"): "the same file is loaded again as load {again}: restoring load {n} would count its rows "
+    N_(
+        "msg.restore.again"
+    ): "the same file is loaded again as load {again}: restoring load {n} would count its rows "
     "twice. Remove load {again} first, or keep it.",
     N_("msg.restore.not_kept"): "the rows of load {n} were not kept (removed before restoring existed, or by "
     "clearing the demo); load the file again instead",
@@ -543,6 +545,52 @@ MESSAGES: dict[str, str] = {
     N_(
         "msg.quality.f.no_accounts"
     ): "Load a CRM accounts export (HubSpot companies, Salesforce accounts…) or the cxkpi accounts template.",
+    N_(
+        "msg.quality.d.two_systems"
+    ): "{n} {noun} ids appear under more than one system ({systems}) with the same "
+    "{datecol} date, {extra} extra rows in all; e.g. {examples}. Ids that collide on different dates are taken for "
+    "two tools numbering alike and not reported.",
+    N_(
+        "msg.quality.d.other_id"
+    ): "{n} {noun} appear in more than one system ({systems}) under different ids — same "
+    "{same} — {extra} extra rows in all; e.g. {examples}.",
+    N_("msg.quality.same.ticket"): "customer, the same second",
+    N_("msg.quality.same.response"): "customer, the same second, kind and score",
+    N_("msg.quality.t.shared_email"): "Accounts sharing one e-mail",
+    N_("msg.quality.t.shared_name"): "Accounts sharing one company name",
+    N_("msg.quality.d.shared_email"): "{n} e-mail addresses belong to {accounts} accounts; e.g. {examples}.",
+    N_("msg.quality.d.shared_name"): "{n} company names belong to {accounts} accounts; e.g. {examples}.",
+    N_(
+        "msg.quality.e.shared_email"
+    ): "the same customer counts as two (churn, CLV per customer, CRC's customers), and "
+    "rows linked by e-mail all go to the lowest account id",
+    N_(
+        "msg.quality.e.shared_name"
+    ): "Rows linked by company name all go to the lowest account id; if they are two "
+    "customers nothing is wrong.",
+    N_(
+        "msg.quality.f.shared_email"
+    ): "Merge the duplicate accounts in the CRM (or keep one CRM export) and load the accounts again.",
+    N_(
+        "msg.quality.f.shared_name"
+    ): "Nothing if they are different customers; otherwise merge them in the CRM.",
+    N_(
+        "msg.quality.d.mixed_scales"
+    ): "{n} survey(s) carry answers of one kind on more than one scale; e.g. {examples}.",
+    N_(
+        "msg.quality.e.mixed_scales"
+    ): "the answers are pooled, each judged on its own scale; right if the survey "
+    "changed scale, wrong if some rows got the wrong scale at import",
+    N_("msg.quality.t.gap"): "Months missing from the {table} from {system}",
+    N_("msg.quality.t.gap_kind"): "Months missing from the {table} from {system} ({code})",
+    N_(
+        "msg.quality.e.gap"
+    ): "a month with no rows reads as not available or as zero activity in that month, and a "
+    "quarter or year containing it is computed from the other months only",
+    N_(
+        "msg.quality.f.gap"
+    ): "Export the missing month(s) from {system} and load the file (overlapping exports are "
+    "merged, not doubled).",
     N_("msg.quality.label.churn_rate"): "churn rate",
     N_("msg.quality.label.crc"): "retention cost",
     N_("msg.quality.label.renewal_rate"): "renewal rate",
@@ -599,9 +647,12 @@ LITERAL = {
     "tool",
     "phrase",
     "topic",
+    "systems",
+    "datecol",
+    "system",
 }
 # Parameters that hold a number, so "{n} {noun} {why}" splits in one way only.
-NUMERIC = {"n", "months", "cap", "year", "churned", "active", "lifespan", "again"}
+NUMERIC = {"n", "months", "cap", "year", "churned", "active", "lifespan", "again", "extra", "accounts"}
 _NUMBER = r"\d[\d,.]*"
 # the quality report's nouns ("survey responses"), longest first, so "{n} {noun} {why}" splits in one way only
 _NOUN = "|".join(

@@ -146,11 +146,14 @@ def test_a_quality_finding_reads_in_traditional_chinese(tmp_path, in_language):
     url = f"duckdb:///{tmp_path / 'q.duckdb'}"
     eng = make_engine(url)
     try:
-        # two subscriptions billed in EUR and GBP while the workspace reports in USD
-        ingest_file(eng, DATA / "subscriptions_currencies.csv")
+        # every quality test file in one store: two subscriptions billed in EUR and GBP while the workspace
+        # reports in USD, tickets from two desks, accounts sharing an e-mail, NPS on 1–5, unlinked tickets, …
+        for path in sorted(DATA.glob("*.csv")):
+            ingest_file(eng, path)
         found = {f.code: f for f in quality.report(eng)}
     finally:
         eng.dispose()
+    assert {"accounts.shared_email", "tickets.same_id_two_systems", "responses.nps_not_0_10"} <= set(found)
     f = found["subscriptions.other_currency"]
     assert "USD" in f.detail and "EUR 1, GBP 1" in f.detail
     for x in found.values():  # every finding of this store, every field, has its template
