@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -211,4 +212,23 @@ def test_a_reload_changes_nothing_and_an_overlapping_export_updates_by_key(tmp_p
         )
         # the replaced versions kept for undo: every ticket the second load touched
         assert conn.execute(sa.text("SELECT count(*) FROM tickets_history")).scalar() == 500
+    e.dispose()
+
+
+def test_a_quote_never_closed_after_the_sample_is_rejected_as_the_python_reader_rejects_it(
+    tmp_path, monkeypatch
+):
+    f = tmp_path / "tickets.csv"
+    head, _, tail = awkward_zendesk(12_000).partition(b"\r\n811000,")
+    # Data index 11 000 (spreadsheet row 11 002) opens a quote that is never closed: no later subject
+    # has a quote to close it, so the cell swallows the remaining 999 rows.
+    tail = re.sub(rb'"Ticket (\d+), ""quoted"""', rb"Ticket \1", tail)
+    tail = tail.replace(b"Ticket 11000", b'"Ticket 11000', 1)
+    f.write_bytes(head + b"\r\n811000," + tail)
+    e, rep, _ = load(tmp_path, f, "sql", monkeypatch)
+    assert rep.rejected
+    [err] = [p for p in rep.problems if p.severity == "error"]
+    assert "row 11002" in err.message and "is not closed" in err.message
+    with e.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM tickets")).scalar() == 0
     e.dispose()

@@ -32,7 +32,7 @@ from cxkpi.ingest import values as V
 from cxkpi.ingest.load import TableCounts, active_load_with, store_frame, upsert_staged
 from cxkpi.ingest.mapping import REQUIRED, Frame
 from cxkpi.ingest.problems import Problems
-from cxkpi.ingest.read import _build, _sniff_delimiter
+from cxkpi.ingest.read import MAX_FIELD_LINES, _build, _sniff_delimiter
 from cxkpi.ingest.validate import EARLIEST, ORDER, SCHEDULED
 from cxkpi.sources.base import CHANNELS, Field, Source, header_tz
 from cxkpi.store.engine import checkpoint
@@ -160,9 +160,28 @@ class _SqlLoad:
         every = " AND ".join(f"t{i} = ''" for i in used) or "true"
         whole = f"trim(concat({', '.join(f'c{i}' for i in range(self.width))}), {ws}) <> ''"
         filled = f"CASE WHEN NOT ({some}) THEN false WHEN {every} THEN {whole} ELSE true END"
+        # A quote never closed makes a cell swallow the lines after it; Python's reader rejects such a record
+        # (read.MAX_FIELD_LINES, lines that look like rows): a cell spanning that many lines, or holding a
+        # line with a row's worth of delimiters, is left to it.
+        nl = " OR ".join(f"contains(c{i}, chr(10))" for i in range(self.width))
+        rowlike = re.escape(self.delimiter).replace("'", "''")
+        spans = " OR ".join(
+            f"(contains(c{i}, chr(10)) AND (length(c{i}) - length(replace(c{i}, chr(10), '')) >= {MAX_FIELD_LINES}"
+            + (
+                f" OR regexp_matches(c{i}, '\\n(?:[^\\n]*{rowlike}){{{self.width - 1}}}')"
+                if self.width >= 4
+                else ""
+            )
+            + "))"
+            for i in range(self.width)
+        )
+        swallowed = f"CASE WHEN {nl} THEN {spans} ELSE false END"
         inner = f"SELECT *, {odd} AS _odd FROM {src}"
         typed_cells = f"SELECT *, {sel} FROM ({inner})"
-        sql_select = f"SELECT {', '.join(f't{i}' for i in used)}, {filled} AS filled FROM ({typed_cells})"
+        sql_select = (
+            f"SELECT {', '.join(f't{i}' for i in used)}, {filled} AS filled, {swallowed} AS swallowed "
+            f"FROM ({typed_cells})"
+        )
         self.raw_t = f"_sql_raw_{self.tag}"
         sql = f'CREATE TEMP TABLE "{self.raw_t}" AS {sql_select}'
         for parallel in ("", ", parallel = false"):
@@ -177,6 +196,8 @@ class _SqlLoad:
         base = conn.exec_driver_sql(f'SELECT coalesce(min(rowid), 0) FROM "{self.raw_t}"').scalar()
         self.base = int(base)
         self.rec = f"(rowid - {self.base})"
+        if conn.exec_driver_sql(f'SELECT count(*) FROM "{self.raw_t}" WHERE swallowed').scalar():
+            raise Unsupported("a quote that may never be closed")
         header = conn.exec_driver_sql(f"SELECT * FROM {src} LIMIT {self.body_at}").fetchall()
         first = [(c or "").strip() for c in header[self.body_at - self.header_rows]]
         if first:
