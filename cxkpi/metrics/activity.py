@@ -30,25 +30,33 @@ from cxkpi.store.schema import accounts, subscriptions
 
 @dataclass(frozen=True)
 class Needs:
-    """What a metric reads: active-at instants, MRR instants (subscriptions only) and touched spans."""
+    """What a metric reads: instants of "active at" per customer, touched spans, and (subscriptions only)
+    instants of each customer's MRR (`money`), of "paying" per customer, and of the MRR totals."""
 
     points: frozenset[dt.datetime] = frozenset()
     money: frozenset[dt.datetime] = frozenset()
     spans: frozenset[tuple[dt.datetime, dt.datetime]] = frozenset()
+    paying: frozenset[dt.datetime] = frozenset()
+    totals: frozenset[dt.datetime] = frozenset()
 
     def __or__(self, other: Needs) -> Needs:
-        return Needs(self.points | other.points, self.money | other.money, self.spans | other.spans)
+        return Needs(*(getattr(self, f) | getattr(other, f) for f in _FIELDS))
 
     def within(self, other: Needs) -> bool:
-        return self.points <= other.points and self.money <= other.money and self.spans <= other.spans
+        return all(getattr(self, f) <= getattr(other, f) for f in _FIELDS)
+
+
+_FIELDS = ("points", "money", "spans", "paying", "totals")
 
 
 def needs(
     points: Iterable[dt.datetime] = (),
     money: Iterable[dt.datetime] = (),
     spans: Iterable[tuple[dt.datetime, dt.datetime]] = (),
+    paying: Iterable[dt.datetime] = (),
+    totals: Iterable[dt.datetime] = (),
 ) -> Needs:
-    return Needs(frozenset(points), frozenset(money), frozenset(spans))
+    return Needs(frozenset(points), frozenset(money), frozenset(spans), frozenset(paying), frozenset(totals))
 
 
 def scope(ctx: Ctx) -> tuple[Any, ...]:
@@ -64,6 +72,7 @@ class Activity:
     wants: Needs
     name: str = "customer_activity"  # unique in its statement; stable, so SQLAlchemy's compiled cache hits
     sq: sa.CTE = field(init=False)
+    totals: sa.CTE = field(init=False)
     _cols: dict[tuple[str, Any], str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -74,7 +83,8 @@ class Activity:
         where = linked_filter(self.ctx, t) if subs else account_attr_preds(self.ctx)
         # each row's key, amount and flags computed once, then read at every instant (not once per instant)
         row_cols: list[sa.ColumnElement[Any]] = [key.label("customer"), first.label("s"), last.label("e")]
-        if subs and self.wants.money:
+        w = self.wants
+        if subs and (w.money or w.paying or w.totals):
             ok = currency_ok(self.ctx, t)
             row_cols += [
                 sa.case((ok, mrr_amount(t))).label("mrr"),
@@ -103,18 +113,28 @@ class Activity:
             self._cols[(kind, at)] = name
             cols.append(col.label(name))
 
-        for at in sorted(self.wants.points | self.wants.money):
+        for at in sorted(w.points | w.money):
             add("a", at, flag(active(at)))
-        for s, e in sorted(self.wants.spans):
+        for s, e in sorted(w.spans):
             add("w", (s, e), flag(sa.and_(r.s < e, sa.or_(r.e.is_(None), r.e > s))))
-        for at in sorted(self.wants.money):
-            live = active(at)
-            add("m", at, exact_sum(sa.case((live, r.mrr))))
-            add("c", at, flag(sa.and_(live, r.ok == 1)))
-            add("u", at, count(live, r.unknown))
-            add("o", at, count(live, r.other))
-            add("t", at, count(live, r.trial))
+        for at in sorted(w.money):
+            add("m", at, exact_sum(sa.case((active(at), r.mrr))))
+        for at in sorted(w.paying):
+            add("c", at, flag(sa.and_(active(at), r.ok == 1)))
         self.sq = sa.select(*cols).group_by(r.customer).cte(self.name)
+        # MRR and its counts are sums over subscriptions, not customers: one row, no per-customer state
+        keyed = r.customer.is_not(None)
+        sums: list[sa.ColumnElement[Any]] = [sa.func.count().label("rows")]
+        for i, at in enumerate(sorted(w.totals)):
+            live = sa.and_(keyed, active(at))
+            self._cols[("total", at)] = f"{i}"
+            sums += [
+                sa.func.coalesce(exact_sum(sa.case((live, r.mrr))), 0).label(f"mrr{i}"),
+                sa.func.coalesce(count(live, r.unknown), 0).label(f"unknown_interval{i}"),
+                sa.func.coalesce(count(live, r.other), 0).label(f"other_currency{i}"),
+                sa.func.coalesce(count(live, r.trial), 0).label(f"trials{i}"),
+            ]
+        self.totals = sa.select(*sums).select_from(rows).cte(f"{self.name}_totals")
 
     def _col(self, kind: str, at: Any) -> sa.ColumnElement[Any]:
         return self.sq.c[self._cols[(kind, at)]]
@@ -142,9 +162,10 @@ class Activity:
         """The customer's MRR at `at` in the reporting currency (NULL when none: sums skip it)."""
         return sa.case((self.keyed, self._col("m", at)))
 
-    def count_where(self, kind: str, at: dt.datetime) -> sa.ColumnElement[Any]:
-        """unknown_interval (u), other_currency (o) or trials (t) rows of the customer at `at`."""
-        return sa.case((self.keyed, self._col(kind, at)), else_=0)
+    def total(self, name: str, at: dt.datetime) -> sa.ColumnElement[Any]:
+        """mrr, unknown_interval, other_currency or trials summed over the subscriptions active at `at` (one row:
+        `self.totals`)."""
+        return self.totals.c[name + self._cols[("total", at)]]
 
 
 def activity(ctx: Ctx, wants: Needs) -> Activity:

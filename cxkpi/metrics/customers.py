@@ -16,10 +16,8 @@ from cxkpi.metrics.base import (
     ExplainSpec,
     Metric,
     OptionSpec,
-    account_attr_preds,
     active_keys,
     check_percent,
-    count_sq,
     currency_ok,
     customer_key,
     date_in_period,
@@ -31,7 +29,7 @@ from cxkpi.metrics.base import (
     other_currency,
     touched_keys,
 )
-from cxkpi.metrics.sql import is_trial, monthly_amount, mrr_amount
+from cxkpi.metrics.sql import mrr_amount
 from cxkpi.metrics.types import MetricResult
 from cxkpi.store.schema import accounts, costs, payments, renewals, subscriptions
 
@@ -61,53 +59,23 @@ def _subs_active_at(ctx: Ctx, instant: dt.datetime) -> list[sa.ColumnElement[boo
     ]
 
 
-def _mrr_cols(ctx: Ctx, instant: dt.datetime, prefix: str = "") -> list[sa.ColumnElement[Any]]:
-    """MRR at `instant` and the customers it spreads over, as scalar subqueries."""
-    s = subscriptions
-    active = _subs_active_at(ctx, instant)
-    ok = [*active, currency_ok(ctx, s)]
-    return [
-        sa.select(sa.func.coalesce(exact_sum(mrr_amount(s)), 0))
-        .where(*ok)
-        .scalar_subquery()
-        .label(prefix + "mrr"),
-        sa.select(sa.func.count(customer_key(s).distinct()))
-        .where(*ok)
-        .scalar_subquery()
-        .label(prefix + "customers"),
-        sa.select(sa.func.count())
-        .where(*ok, monthly_amount(s).is_(None))
-        .scalar_subquery()
-        .label(prefix + "unknown_interval"),
-        sa.select(sa.func.count())
-        .where(*active, other_currency(ctx, s))
-        .scalar_subquery()
-        .label(prefix + "other_currency"),
-        sa.select(sa.func.count()).where(*ok, is_trial(s)).scalar_subquery().label(prefix + "trials"),
-    ]
-
-
-def _subs_any(ctx: Ctx) -> sa.ColumnElement[Any]:
-    s = subscriptions
-    return sa.select(sa.func.count()).where(*linked_filter(ctx, s)).scalar_subquery().label("subs_any")
-
-
 def _mrr_needs(ctx: Ctx) -> Needs:
-    return needs(money=[ctx.end]) if ctx.basis == "subscriptions" else needs()
+    return needs(paying=[ctx.end], totals=[ctx.end]) if ctx.basis == "subscriptions" else needs()
 
 
 def _mrr_query(ctx: Ctx) -> sa.Select:
     if ctx.basis != "subscriptions":  # finish says so; nothing to read
         return sa.select(sa.literal(0).label("none"))
     act, at = activity(ctx, _mrr_needs(ctx)), ctx.end
+    customers = sa.select(n_if(act.paying(at))).select_from(act.sq).scalar_subquery()
     return sa.select(
-        total(act.mrr(at)).label("mrr"),
-        n_if(act.paying(at)).label("customers"),
-        total(act.count_where("u", at)).label("unknown_interval"),
-        total(act.count_where("o", at)).label("other_currency"),
-        total(act.count_where("t", at)).label("trials"),
-        total(act.sq.c.n).label("subs_any"),
-    ).select_from(act.sq)
+        act.total("mrr", at).label("mrr"),
+        customers.label("customers"),
+        act.total("unknown_interval", at).label("unknown_interval"),
+        act.total("other_currency", at).label("other_currency"),
+        act.total("trials", at).label("trials"),
+        act.totals.c.rows.label("subs_any"),
+    ).select_from(act.totals)
 
 
 def _mrr_finish(ctx: Ctx, row: dict[str, Any]) -> MetricResult:
@@ -210,16 +178,6 @@ def _active_keys_in_currency(ctx: Ctx, instant: dt.datetime) -> sa.Select:
 
 
 # --------------------------------------------------------------------------------------------- churn
-
-
-def _churn_cols(
-    ctx: Ctx, start: dt.datetime, end: dt.datetime, prefix: str = ""
-) -> list[sa.ColumnElement[Any]]:
-    a_s, a_e = active_keys(ctx, start), active_keys(ctx, end)
-    return [
-        count_sq(a_s).label(prefix + "active_start"),
-        count_sq(sa.except_(a_s, a_e)).label(prefix + "churned"),
-    ]
 
 
 def _churn_needs(ctx: Ctx) -> Needs:
@@ -339,58 +297,8 @@ def _clv_needs(ctx: Ctx) -> Needs:
     if ctx.basis is None:
         return needs()
     window = clv_window(ctx)
-    money = [ctx.end] if ctx.basis == "subscriptions" else []
-    return needs(points=[x for pair in window for x in pair], money=money)
-
-
-def _window_sq(ctx: Ctx) -> sa.Subquery:
-    """The window's month boundaries as rows (i, s, e), so one statement counts every month at once."""
-    rows = [
-        sa.select(
-            sa.literal(i, sa.Integer).label("i"),
-            sa.cast(sa.literal(s, sa.DateTime), sa.DateTime).label("s"),
-            sa.cast(sa.literal(e, sa.DateTime), sa.DateTime).label("e"),
-        )
-        for i, (s, e) in enumerate(clv_window(ctx))
-    ]
-    return (rows[0] if len(rows) == 1 else sa.union_all(*rows)).subquery("win")
-
-
-def _window_churn_cols(ctx: Ctx) -> list[sa.ColumnElement[Any]]:
-    """Σ customers active at each month start, and Σ of those not active at the month's end, over the window.
-
-    One pass: every (month, customer) whose subscriptions (or account dates) touch [s, e] is grouped once,
-    with flags "active at s" and "active at e"; churned = active at s and not at e.
-    """
-    win = _window_sq(ctx)
-    if ctx.basis == "subscriptions":
-        t, key, first, last = subscriptions, customer_key(subscriptions), "started_at", "ended_at"
-        where = [key.is_not(None), *linked_filter(ctx, subscriptions)]
-    else:
-        t, first, last = accounts, "created_at", "churned_at"
-        key, where = accounts.c.account_id, account_attr_preds(ctx)
-
-    def active(instant: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
-        return sa.and_(t.c[first] <= instant, sa.or_(t.c[last].is_(None), t.c[last] > instant))
-
-    touches = sa.and_(t.c[first] <= win.c.e, sa.or_(t.c[last].is_(None), t.c[last] > win.c.s))
-    pairs = (
-        sa.select(
-            sa.func.max(sa.case((active(win.c.s), 1), else_=0)).label("at_s"),
-            sa.func.max(sa.case((active(win.c.e), 1), else_=0)).label("at_e"),
-        )
-        .select_from(win.join(t, touches))
-        .where(*where)
-        .group_by(win.c.i, key)
-        .subquery("pairs")
-    )
-    return [
-        sa.select(sa.func.count()).where(pairs.c.at_s == 1).scalar_subquery().label("window_active"),
-        sa.select(sa.func.count())
-        .where(pairs.c.at_s == 1, pairs.c.at_e == 0)
-        .scalar_subquery()
-        .label("window_churned"),
-    ]
+    at = [ctx.end] if ctx.basis == "subscriptions" else []
+    return needs(points=[x for pair in window for x in pair], paying=at, totals=at)
 
 
 def _plus(terms: list[sa.ColumnElement[Any]]) -> sa.ColumnElement[Any]:
@@ -409,7 +317,8 @@ def _clv_query(ctx: Ctx) -> sa.Select:
         _plus([n_if(sa.and_(act.active(s), act.inactive(e))) for s, e in window]).label("window_churned"),
     ]
     if ctx.basis == "subscriptions":
-        cols += [total(act.mrr(ctx.end)).label("mrr"), n_if(act.paying(ctx.end)).label("customers")]
+        mrr = sa.select(act.total("mrr", ctx.end)).select_from(act.totals).scalar_subquery()
+        cols += [mrr.label("mrr"), n_if(act.paying(ctx.end)).label("customers")]
     else:
         p = payments
         ok = [in_period(ctx, p.c.paid_at), currency_ok(ctx, p), _paid(p), *linked_filter(ctx, p)]
