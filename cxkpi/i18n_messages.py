@@ -323,6 +323,7 @@ MESSAGES: dict[str, str] = {
     N_("msg.prop.major_units_header"): "amounts read as major units (no cents named in the header)",
     N_("msg.prop.cents"): "the header says cents: divided by 100",
     N_("msg.prop.file_layout"): "file layout",
+    N_("msg.prop.layout"): "file layout: header found under a {n}-line title block: {title}",
     N_("msg.prop.amount_per_unit"): "amount per unit",
     N_("msg.prop.csat_answers"): "CSAT answers",
     N_("msg.prop.rated_ticket"): "each rated ticket also counts as a customer-satisfaction (CSAT) answer",
@@ -649,6 +650,7 @@ LITERAL = {
     "topic",
     "systems",
     "datecol",
+    "title",
     "system",
 }
 # Parameters that hold a number, so "{n} {noun} {why}" splits in one way only.

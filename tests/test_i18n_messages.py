@@ -261,3 +261,21 @@ def test_two_languages_localize_side_by_side():
     for th in threads:
         th.join(timeout=30)
     assert seen == {"zh_Hans": {"尚未导入订阅数据"}, "it": {"nessun abbonamento caricato"}}
+
+
+def test_every_problem_question_and_reading_of_the_export_corpus_has_a_translation(in_language):
+    """The 119 export variants of tests/corpus (nine UI languages, CSV/XLSX/gzip, title blocks): every problem,
+    question and line of the reading the importer writes for them fits a template, so it is shown translated."""
+    from cxkpi.ingest.api import preview
+    from tests.corpus.generate import variants
+
+    said: set[str] = set()
+    for v in variants():
+        p = preview(v.data, v.file_name)
+        said |= {x.message for x in p.problems} | {q.prompt for q in p.questions}
+        if getattr(p, "proposal", None) is not None:
+            said |= set(p.proposal.describe())
+    assert len(said) > 300
+    assert sorted(x for x in said if not is_localized(x)) == []
+    in_language("zh_Hans")
+    assert localize("A support tickets export.") == "客服工单导出文件。"
