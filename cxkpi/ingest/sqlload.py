@@ -85,6 +85,16 @@ def ingest(engine: sa.Engine, path: Path, name: str, sha: str, **kw: Any) -> Any
         return None
 
 
+def _lines(path: Path) -> int:
+    """Lines of the file (a last line without its line break counts)."""
+    n, last = 0, b"\n"
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 22):
+            n += block.count(b"\n")
+            last = block[-1:]
+    return n + (last != b"\n")
+
+
 def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -178,10 +188,7 @@ class _SqlLoad:
         swallowed = f"CASE WHEN {nl} THEN {spans} ELSE false END"
         inner = f"SELECT *, {odd} AS _odd FROM {src}"
         typed_cells = f"SELECT *, {sel} FROM ({inner})"
-        sql_select = (
-            f"SELECT {', '.join(f't{i}' for i in used)}, {filled} AS filled, {swallowed} AS swallowed "
-            f"FROM ({typed_cells})"
-        )
+        sql_select = f"SELECT {', '.join(f't{i}' for i in used)}, {filled} AS filled FROM ({typed_cells})"
         self.raw_t = f"_sql_raw_{self.tag}"
         sql = f'CREATE TEMP TABLE "{self.raw_t}" AS {sql_select}'
         for parallel in ("", ", parallel = false"):
@@ -196,7 +203,12 @@ class _SqlLoad:
         base = conn.exec_driver_sql(f'SELECT coalesce(min(rowid), 0) FROM "{self.raw_t}"').scalar()
         self.base = int(base)
         self.rec = f"(rowid - {self.base})"
-        if conn.exec_driver_sql(f'SELECT count(*) FROM "{self.raw_t}" WHERE swallowed').scalar():
+        # As many records as lines: no cell spans lines (nor is a line blank), nothing to look for.
+        records = conn.exec_driver_sql(f'SELECT count(*) FROM "{self.raw_t}"').scalar()
+        if (
+            records != _lines(self.path)
+            and conn.exec_driver_sql(f"SELECT count(*) FROM {src} WHERE {swallowed}").scalar()
+        ):
             raise Unsupported("a quote that may never be closed")
         header = conn.exec_driver_sql(f"SELECT * FROM {src} LIMIT {self.body_at}").fetchall()
         first = [(c or "").strip() for c in header[self.body_at - self.header_rows]]
