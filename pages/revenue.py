@@ -63,15 +63,16 @@ def _renewals(url: str, version: str, period, filters, options: dict) -> pd.Data
 def _kpi(col, res, previous, currency: str) -> None:
     col = col.container(border=True)  # captions inside the card, not floating under it
     if res.value is None:
-        col.metric(res.label, t("scorecard.not_available"))
+        col.metric(common.metric_label(res.key, res.label), t("scorecard.not_available"))
         col.caption(localize(res.reason))
         return
     delta = None
     if previous is not None and previous.value is not None:
         delta = common.st_delta(fmt.delta(res.value - previous.value, res.unit, currency))
     lower_better = res.key in ("churn_rate", "crc")
-    col.metric(res.label, fmt.value(res.value, res.unit, currency), delta, delta_arrow=common.delta_arrow(delta),
-               delta_color="inverse" if lower_better else "normal", help=res.definition)  # fmt: skip
+    col.metric(common.metric_label(res.key, res.label), fmt.value(res.value, res.unit, currency), delta,
+               delta_arrow=common.delta_arrow(delta), delta_color="inverse" if lower_better else "normal",
+               help=localize(res.definition))  # fmt: skip
     extra = res.extra
     if res.key == "mrr" and res.n:
         col.caption(t("revenue.per_customer", arpa=fmt.money(res.value / res.n, currency), n=fmt.count(res.n)))

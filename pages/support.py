@@ -82,10 +82,10 @@ def _kpi(col, res, previous, label: str, compare: str | None = None) -> None:
         help_ = t("support.reopens_help", events=fmt.count(res.extra.get("events")), n=fmt.count(res.n))
     elif res.key == "frt":
         value = _duration(res.value)
-        help_ = f"{res.label}: {res.definition} · n = {fmt.count(res.n)}"
+        help_ = f"{label}: {localize(res.definition)} · n = {fmt.count(res.n)}"
     else:
         value = fmt.value(res.value, res.unit)
-        help_ = f"{res.label}: {res.definition} · n = {fmt.count(res.n)}"
+        help_ = f"{label}: {localize(res.definition)} · n = {fmt.count(res.n)}"
     higher_better = res.key == "fcr"
     col.metric(label, value, delta, delta_color="normal" if higher_better else "inverse", help=help_,
                delta_arrow=common.delta_arrow(delta), delta_description=compare if delta else None)  # fmt: skip

@@ -69,13 +69,14 @@ def _kpi(col, res, previous, compare: str | None) -> None:
     # n and the comparison inside the card: under it they read as belonging to the next section
     card = col.container(border=True)
     if res.value is None:
-        card.metric(res.label, t("scorecard.not_available"))
+        card.metric(common.metric_label(res.key, res.label), t("scorecard.not_available"))
         card.caption(localize(res.reason))
         return
     delta = None
     if previous is not None and previous.value is not None:
         delta = common.st_delta(fmt.delta(res.value - previous.value, res.unit))
-    card.metric(res.label, fmt.value(res.value, res.unit), delta, help=f"{res.definition}",
+    card.metric(common.metric_label(res.key, res.label), fmt.value(res.value, res.unit), delta,
+                help=localize(res.definition),
                 delta_arrow=common.delta_arrow(delta), delta_description=compare if delta else None)  # fmt: skip
     card.caption(t("voice.n", n=fmt.count(res.n)))
 
