@@ -8,6 +8,7 @@ names, and the data's own values (filter values, column and file names, ids)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import threading
@@ -279,3 +280,26 @@ def test_every_problem_question_and_reading_of_the_export_corpus_has_a_translati
     assert sorted(x for x in said if not is_localized(x)) == []
     in_language("zh_Hans")
     assert localize("A support tickets export.") == "客服工单导出文件。"
+
+
+def test_cli_quality_speaks_the_language_and_its_json_stays_english(tmp_path, capsys, in_language):
+    from cxkpi.cli import main
+    from cxkpi.ingest.api import ingest_file
+
+    url = f"duckdb:///{tmp_path / 'cliq.duckdb'}"
+    eng = make_engine(url)
+    try:
+        ingest_file(eng, DATA / "subscriptions_currencies.csv")
+    finally:
+        eng.dispose()
+    assert main(["quality", "--db", url, "--lang", "zh_Hant"]) == 0
+    out = capsys.readouterr().out
+    # "{severity} {code}  ({count})  {title}": the code stays as it is, the rest in Traditional Chinese
+    assert "警告      subscriptions.other_currency  (2)  幣別與報告幣別不同的訂閱" in out
+    assert "處理方式：如果報告幣別有誤" in out and "fix:" not in out
+    assert main(["quality", "--db", url, "--lang", "zh_Hant", "--format", "json"]) == 0
+    found = {f["code"]: f for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert (
+        found["subscriptions.other_currency"]["title"]
+        == "Subscriptions in another currency than the reporting one"
+    )
