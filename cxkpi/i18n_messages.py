@@ -582,6 +582,16 @@ MESSAGES: dict[str, str] = {
         "msg.quality.e.mixed_scales"
     ): "the answers are pooled, each judged on its own scale; right if the survey "
     "changed scale, wrong if some rows got the wrong scale at import",
+    N_(
+        "msg.quality.d.gap"
+    ): "{n} month(s) between {first} and {last} have no {table} from {system} although a "
+    "typical month has {typical}: {around}.",
+    N_(
+        "msg.quality.d.gap_kind"
+    ): "{n} month(s) between {first} and {last} have no {table} from {system} of kind "
+    "{code} although a typical month has {typical}: {around}.",
+    N_("msg.quality.around"): "{month} (0 rows; {before}: {nb}, {after}: {na})",
+    N_("msg.part.semicolon"): "{a}; {b}",
     N_("msg.quality.t.gap"): "Months missing from the {table} from {system}",
     N_("msg.quality.t.gap_kind"): "Months missing from the {table} from {system} ({code})",
     N_(
@@ -651,10 +661,28 @@ LITERAL = {
     "systems",
     "datecol",
     "title",
+    "last",
+    "month",
+    "before",
+    "after",
     "system",
 }
 # Parameters that hold a number, so "{n} {noun} {why}" splits in one way only.
-NUMERIC = {"n", "months", "cap", "year", "churned", "active", "lifespan", "again", "extra", "accounts"}
+NUMERIC = {
+    "n",
+    "months",
+    "cap",
+    "year",
+    "churned",
+    "active",
+    "lifespan",
+    "again",
+    "extra",
+    "accounts",
+    "typical",
+    "nb",
+    "na",
+}
 _NUMBER = r"\d[\d,.]*"
 # the quality report's nouns ("survey responses"), longest first, so "{n} {noun} {why}" splits in one way only
 _NOUN = "|".join(

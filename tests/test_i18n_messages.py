@@ -303,3 +303,27 @@ def test_cli_quality_speaks_the_language_and_its_json_stays_english(tmp_path, ca
         found["subscriptions.other_currency"]["title"]
         == "Subscriptions in another currency than the reporting one"
     )
+
+
+def test_a_missing_month_and_the_missing_data_findings_read_in_simplified_chinese(tmp_path, in_language):
+    from cxkpi.ingest.api import ingest_file
+
+    eng = make_engine(f"duckdb:///{tmp_path / 'gap.duckdb'}")
+    try:
+        ingest_file(
+            eng, DATA / "tickets_gap.csv"
+        )  # 12 tickets a month from 2025-01 to 2025-05, none in March
+        found = {f.code: f for f in quality.report(eng)}
+    finally:
+        eng.dispose()
+    assert "tickets.coverage_gap" in found and "subscriptions.empty" in found
+    for x in found.values():
+        assert [s for s in (x.title, x.detail, x.effect, x.fix) if not is_localized(s)] == [], x.code
+    in_language("zh_Hans")
+    gap = found["tickets.coverage_gap"]
+    assert localize(gap.detail) == (
+        "2025-01 至 2025-05 之间有 1 个月没有来自 cxkpi 的工单，而通常每月有 12 条："
+        "2025-03（0 行；2025-02：12，2025-04：12）。"
+    )
+    for x in found.values():
+        assert latin_words(localize(x.title) + localize(x.effect), {"cxkpi"}) == [], x.code
