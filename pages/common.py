@@ -764,6 +764,36 @@ def scorecard(start: dt.date, end: dt.date, v: View | None = None, filters: dict
     )
 
 
+def scorecard_pair(
+    start: dt.date, end: dt.date, cstart: dt.date, cend: dt.date, v: View | None = None
+) -> tuple[dict, dict]:
+    """The view's scorecard and its comparison's, each kept under its own `scorecard` key.
+
+    Why one call: when neither is kept, `metrics.scorecards` computes both in one statement (each fact table
+    read once for the two periods, one statement compiled); a period kept already is not computed again.
+    """
+    import cxkpi.metrics as metrics
+
+    v = v or view()
+    f = v.filters()
+    if not (scorecard_ready(start, end, v) or scorecard_ready(cstart, cend, v)):
+        pair: list[dict] = []
+
+        def both() -> dict:
+            pair.extend(
+                metrics.scorecards(
+                    engine(), [metrics.Period(start, end), metrics.Period(cstart, cend)], metrics.Filters(**f),
+                    v.options(),
+                )
+            )  # fmt: skip
+            return pair[0]
+
+        kept().get(view_key("scorecard", start, end, v, f), both)
+        if pair:  # computed here (not by another session meanwhile): keep the comparison too
+            kept().get(view_key("scorecard", cstart, cend, v, f), lambda: pair[1])
+    return scorecard(start, end, v), scorecard(cstart, cend, v)
+
+
 def scorecard_ready(start: dt.date, end: dt.date, v: View | None = None) -> bool:
     """True when `scorecard` answers without a query (this view was computed since the last load)."""
     return view_key("scorecard", start, end, v) in kept()

@@ -41,6 +41,10 @@ def sparkline(key: str, points: list) -> go.Figure | None:
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
         template="none",  # Plotly's default template is 90 % of the figure's JSON, and the app's theme replaces it
     )  # fmt: skip
+    # st.plotly_chart calls to_dict() on every run, a deep copy of the whole figure (~1 ms a chart); a kept
+    # figure never changes after this point, so its dict is taken once and handed out again.
+    spec = fig.to_dict()
+    fig.to_dict = lambda: spec  # type: ignore[method-assign]
     return fig
 
 
@@ -94,7 +98,7 @@ def goal_line(goal, res, metrics) -> None:
     # a goal title is user text: caption and progress text render markdown
     target = fmt.value(gp.target, res.unit) if gp.target is not None else markdown_text(goal.title)
     if gp.progress is None:
-        st.caption(t("scorecard.goal_none", target=target, reason=gp.reason or ""))
+        st.caption(t("scorecard.goal_none", target=target, reason=localize(gp.reason or "")))
         return
     st.progress(
         max(0.0, min(1.0, gp.progress)),
@@ -311,8 +315,7 @@ with common.page("scorecard") as v:
         if not (common.scorecard_ready(start, end, v) and common.scorecard_ready(cstart, cend, v)):
             with body.container():
                 placeholder_tiles(sections, metrics)
-        current = common.scorecard(start, end, v)
-        previous = common.scorecard(cstart, cend, v)
+        current, previous = common.scorecard_pair(start, end, cstart, cend, v)
         with_data = [k for k in keys if current[k].value is not None]
         spark_key = (*common.view_key("sparkline figures", *common.spark_window(end), v), tuple(with_data))
 

@@ -1,9 +1,9 @@
 """The Scorecard page does each thing once per rerun (issue 11), counted on a real DuckDB store.
 
 Every statement the app sends is counted with a SQLAlchemy event listener, and the library entry points
-(metrics.scorecard, metrics.trends, goals.list_goals, store.data_version) are wrapped to count calls:
+(metrics.scorecard(s), metrics.trends, goals.list_goals, store.data_version) are wrapped to count calls:
 - a first run reads the data version once and the goals once, computes the two scorecards (the period
-  and its comparison) and all 13 sparklines in one trends call;
+  and its comparison) in one scorecards call and all 13 sparklines in one trends call;
 - a rerun with nothing changed sends no statement to a fact table and builds no figure;
 - a filter change computes the new view once: no fact-table statement runs twice with the same
   parameters, apart from the workspace facts each library call reads first;
@@ -69,6 +69,7 @@ def work(monkeypatch: pytest.MonkeyPatch) -> Iterator[Work]:
         monkeypatch.setattr(module, name, wrapper)
 
     counted(metrics, "scorecard")
+    counted(metrics, "scorecards")
     counted(metrics, "trends")
     counted(metrics, "trend")
     counted(goals, "list_goals")
@@ -94,8 +95,8 @@ def test_first_run_rerun_and_filter_change_do_each_thing_once(app, work):  # noq
     no_exception(at)
     first = work.take()
     assert len(at.metric) == 13
-    # the period (Q3 2026) and its comparison (Q2 2026): two scorecards; the 13 sparklines: one trends call
-    assert first.calls["scorecard"] == 2
+    # the period (Q3 2026) and its comparison (Q2 2026): one scorecards call; the 13 sparklines: one trends call
+    assert first.calls["scorecards"] == 1 and first.calls["scorecard"] == 0
     assert first.calls["trends"] == 1
     assert first.calls["trend"] == 0
     # read once for the whole run, not once per tile (the page has 13 tiles)
@@ -109,7 +110,13 @@ def test_first_run_rerun_and_filter_change_do_each_thing_once(app, work):  # noq
     no_exception(at)
     rerun = work.take()
     assert rerun.fact_statements() == []
-    assert rerun.calls["scorecard"] == rerun.calls["trends"] == rerun.calls["trend"] == 0
+    assert (
+        rerun.calls["scorecard"]
+        == rerun.calls["scorecards"]
+        == rerun.calls["trends"]
+        == rerun.calls["trend"]
+        == 0
+    )
     assert rerun.calls["data_version"] == 1 and rerun.calls["list_goals"] == 1
     assert rerun.figures == 0  # the built figures are reused
     # what is left is the run's own small reads: the data version, the settings, the goals
@@ -120,13 +127,13 @@ def test_first_run_rerun_and_filter_change_do_each_thing_once(app, work):  # noq
     no_exception(at)
     change = work.take()
     assert tiles(at) != before
-    assert change.calls["scorecard"] == 2 and change.calls["trends"] == 1
+    assert change.calls["scorecards"] == 1 and change.calls["scorecard"] == 0 and change.calls["trends"] == 1
     assert change.calls["data_version"] == 1 and change.calls["list_goals"] == 1
     facts = change.fact_statements()
     workspace_reads = [s for s in facts if s[0].startswith(WORKSPACE_FACTS)]
     others = collections.Counter(s for s in facts if not s[0].startswith(WORKSPACE_FACTS))
-    # one workspace reading per library call (2 scorecards + 1 trends call), every other statement once
-    assert len(workspace_reads) == 3
+    # one workspace reading per library call (1 scorecards + 1 trends call), every other statement once
+    assert len(workspace_reads) == 2
     assert [s for s, n in others.items() if n > 1] == []
     assert "Computing…" not in [c.value for c in at.caption]  # the light placeholder was replaced
 
@@ -148,7 +155,7 @@ def test_a_new_data_version_is_computed_again(app, demo_store, work):  # noqa: F
     at.run()
     no_exception(at)
     again = work.take()
-    assert again.calls["scorecard"] == 2 and again.calls["trends"] == 1
+    assert again.calls["scorecards"] == 1 and again.calls["trends"] == 1
     assert again.figures == 13
 
 
