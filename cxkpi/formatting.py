@@ -8,6 +8,7 @@ Values arrive unrounded from the metric engine; rounding happens only here, for 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 
 from babel import Locale
@@ -26,6 +27,12 @@ def _loc(locale: str | None = None) -> str:
     return BABEL_LOCALES.get(locale or get_locale(), "en_US")
 
 
+@functools.cache
+def _babel(name: str) -> Locale:
+    # babel parses a locale name on every call (a third of a page rerun's formatting time); parsed once here
+    return Locale.parse(name)
+
+
 def _missing(x: float | None) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
@@ -35,7 +42,7 @@ def number(x: float | None, decimals: int = 1, locale: str | None = None) -> str
     if _missing(x):
         return DASH
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(round(float(x), decimals), format=pattern, locale=_loc(locale))
+    return format_decimal(round(float(x), decimals), format=pattern, locale=_babel(_loc(locale)))
 
 
 def count(x: float | None, locale: str | None = None) -> str:
