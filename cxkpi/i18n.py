@@ -145,14 +145,30 @@ def t_reading(text: str) -> str:
 
     from cxkpi.i18n_messages import localize  # the engine's sentence table (it imports this module)
 
+    if not text:  # t("") would be the catalog's header
+        return text or ""
     whole = t(text)
     if whole != text or _locale.get() == DEFAULT_LOCALE:
         return whole
+    sep = t("reading.separator")
+    # "scales 1–5, 0–10 pooled": one part, its scales joined in the language's way
+    pooled = re.search(r"scales ((?:\d+–\d+, )*\d+–\d+) pooled", text)
+    if pooled:
+        joined = t("reading.scales_pooled", scales=sep.join(pooled.group(1).split(", ")))
+        text = text[: pooled.start()] + "\x00" + text[pooled.end() :]
     out = []
     for part in re.split(r", (?![^()]*\))", text):
         scale = re.fullmatch(r"(\d+–\d+) scale", part)
-        out.append(t("reading.scale", scale=scale.group(1)) if scale else localize(part))
-    return t("reading.separator").join(out)
+        of = re.fullmatch(r"(\d+(?:–\d+)?) of (\d+)", part)  # ESAT: "4–5 of 5"
+        if part == "\x00":
+            out.append(joined)
+        elif scale:
+            out.append(t("reading.scale", scale=scale.group(1)))
+        elif of:
+            out.append(t("reading.of", positive=of.group(1), max=of.group(2)))
+        else:
+            out.append(localize(part))
+    return sep.join(out)
 
 
 def completeness(locale: str) -> float:

@@ -34,6 +34,8 @@ DYNAMIC_KEYS: tuple[str, ...] = (
 READING_PARTS: tuple[str, ...] = (
     N_("reading.scale"),
     N_("reading.separator"),
+    N_("reading.of"),
+    N_("reading.scales_pooled"),
     N_("logo churn"),
     N_("revenue churn"),
     N_("incl. won-and-lost"),

@@ -356,6 +356,27 @@ MESSAGES: dict[str, str] = {
     N_("msg.restore.not_kept"): "the rows of load {n} were not kept (removed before restoring existed, or by "
     "clearing the demo); load the file again instead",
     N_("msg.source.template"): "cxkpi template — {what}",
+    # a known source's label (`cxkpi sources`, the Data page): the tool's name kept, the export described
+    N_("msg.source.tool"): "{tool} — {export}",
+    N_("msg.source.by_meaning"): "{label} (headers read by meaning)",
+    N_("msg.source.export.subscriptions_export"): "subscriptions export",
+    N_("msg.source.export.responses_export"): "responses export",
+    N_("msg.source.export.tickets_export"): "tickets export",
+    N_("msg.source.export.tickets_export_title_case"): "tickets export (Title Case headers)",
+    N_("msg.source.export.responses_csv"): "responses CSV",
+    N_("msg.source.export.companies_export"): "companies export",
+    N_("msg.source.export.conversations_export"): "conversations export",
+    N_("msg.source.export.ratings_export"): "conversation ratings export",
+    N_("msg.source.export.survey_responses_export"): "survey responses export",
+    N_("msg.source.export.opportunities_report"): "opportunities report (renewals)",
+    N_("msg.source.export.customers_export"): "customers export (default Customers download)",
+    N_("msg.source.export.invoices_export"): "invoices export (paid invoices → payments)",
+    N_("msg.source.export.payments_export"): "payments export (default Payments download)",
+    N_("msg.source.export.subscriptions_dashboard"): "subscriptions export (Dashboard)",
+    N_("msg.source.export.subscriptions_api"): "subscriptions (API / Sigma / ETL, snake_case, cents)",
+    N_("msg.source.export.all_responses_export"): "all responses export",
+    N_("msg.source.export.responses_download"): "responses download",
+    N_("msg.source.export.tickets_csv"): "tickets CSV",
     # --- the data-quality report (cxkpi/quality.py)
     N_("msg.quality.effect"): "{metrics}: {effect}.",
     N_("msg.quality.detail"): "{n} {noun} {why}; e.g. {examples}.",
@@ -625,6 +646,12 @@ MESSAGES: dict[str, str] = {
     N_("msg.quality.table.Costs"): "Costs",
     N_("msg.quality.table.costs"): "costs",
     N_("msg.quality.table.responses"): "responses",
+    # --- goals (cxkpi/goals.py): why a goal line has no progress
+    N_("msg.goal.no_baseline"): "baseline not available",
+    N_("msg.goal.no_baseline_because"): "baseline not available: {reason}",
+    N_("msg.goal.no_current"): "current value not available",
+    N_("msg.goal.no_current_because"): "current value not available: {reason}",
+    N_("msg.goal.flat"): "the target equals the baseline",
 }
 
 # Parameters that carry the user's own data (names, columns, files, values, filter values): never translated.
@@ -711,6 +738,13 @@ _NOUN = "|".join(
 _NOUN = f"(?:{_NOUN})"
 # placeholders with a shape of their own: a breakdown never holds parentheses ("(csat 3, nps 2)")
 _SHAPES = {"noun": _NOUN, "parts": r"[^()]+", "shown": r"(?:(?!\. ).)+?"}
+# a source label's export part: only the descriptions the sources write, so "{tool} — {export}" fits no other text
+_SHAPES["export"] = "|".join(
+    re.escape(v)
+    for k, v in sorted(MESSAGES.items(), key=lambda kv: -len(kv[1]))
+    if k.startswith("msg.source.export.")
+)
+_SHAPES["export"] = f"(?:{_SHAPES['export']})"
 
 
 def install() -> None:
@@ -778,13 +812,27 @@ def _translate(text: str, part: bool, depth: int) -> str | None:
                 name == "shown"
             ):  # "channel=email, segment=SMB": the filter's name translated, its value kept
                 params[name] = _FILTER.sub(lambda f: _filter_name(f.group(1)) + "=", value)
-            elif name in LITERAL or name in NUMERIC:
+            elif name in NUMERIC:
+                params[name] = _number(value)
+            elif name in LITERAL:
                 params[name] = value
             else:
                 done = _translate(value, True, depth + 1)
                 params[name] = value if done is None else done
         return t(key, **params)
     return None
+
+
+def _number(text: str) -> str:
+    """A number the engine wrote in English ("56.9", "1,503") in the viewer's format ("56,9" in Italian); one
+    without a decimal point or a thousands comma (a load id, a year) stays as written."""
+    from cxkpi import formatting as fmt
+
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?", text)
+    if m is None or ("," not in text and "." not in text):
+        return text
+    decimals = len(m.group(2) or "")
+    return fmt.number(float(text.replace(",", "")), decimals)
 
 
 _FILTER = re.compile(r"\b(segment|region|plan|channel|survey)=")

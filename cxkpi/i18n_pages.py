@@ -91,6 +91,8 @@ DYNAMIC_KEYS: tuple[str, ...] = (
     N_("settings.intro"),
     N_("settings.scale_overrides"),
     N_("support.axis_frt_bins"),
+    N_("support.unit_h"),
+    N_("support.unit_min"),
     N_("table.accounts"),
     N_("table.costs"),
     N_("table.payments"),

@@ -23,7 +23,7 @@ import cxkpi.access.texts  # noqa: F401  (English texts)
 from cxkpi import formatting as fmt
 from cxkpi import report
 from cxkpi.access import shares as sh
-from cxkpi.i18n import get_locale, set_locale, t
+from cxkpi.i18n import get_locale, set_locale, t, t_reading
 from cxkpi.i18n_messages import localize
 from cxkpi.palette import metric_color
 from pages import auth, common
@@ -98,7 +98,7 @@ def tiles(snap: dict[str, Any]) -> None:
             value = fmt.value(r.get("value"), r.get("unit", ""))
             n = r.get("n")
             col.metric(common.metric_label(key, r.get("label")), value, border=True,
-                       help=r.get("definition") or None)  # fmt: skip
+                       help=t_reading(r.get("definition") or "") or None)  # fmt: skip
             if r.get("value") is None and r.get("reason"):
                 col.caption(localize(str(r["reason"])))
             elif n is not None:
@@ -114,7 +114,7 @@ def trend_figure(key: str, tr: dict[str, Any]) -> go.Figure:
         highs = [p["ci_high"] for p in pts]
         fig.add_trace(go.Scatter(x=xs + xs[::-1], y=highs + lows[::-1], fill="toself", line={"width": 0},
                                  fillcolor="rgba(100, 100, 100, 0.15)", name=t("report.interval"), hoverinfo="skip"))  # fmt: skip
-    fig.add_trace(go.Scatter(x=xs, y=[p["value"] for p in pts], mode="lines+markers", name=tr["label"],
+    fig.add_trace(go.Scatter(x=xs, y=[p["value"] for p in pts], mode="lines+markers", name=common.metric_label(key, tr["label"]),
                              line={"color": metric_color(key), "width": 2}, connectgaps=False))  # fmt: skip
     for b in tr.get("benchmarks", []):
         if b["kind"] == "band" and b.get("colour") in BAND_FILL:

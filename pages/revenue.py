@@ -15,7 +15,7 @@ from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
     report_rows,
 )
-from cxkpi.i18n import t
+from cxkpi.i18n import t, t_reading
 from cxkpi.i18n_messages import localize
 from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
 from cxkpi.safety import formula_safe
@@ -72,7 +72,7 @@ def _kpi(col, res, previous, currency: str) -> None:
     lower_better = res.key in ("churn_rate", "crc")
     col.metric(common.metric_label(res.key, res.label), fmt.value(res.value, res.unit, currency), delta,
                delta_arrow=common.delta_arrow(delta), delta_color="inverse" if lower_better else "normal",
-               help=localize(res.definition))  # fmt: skip
+               help=t_reading(res.definition or ""))  # fmt: skip
     extra = res.extra
     if res.key == "mrr" and res.n:
         col.caption(t("revenue.per_customer", arpa=fmt.money(res.value / res.n, currency), n=fmt.count(res.n)))
@@ -150,7 +150,7 @@ def _cohort_fig(coh: pd.DataFrame, basis: str) -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=z, x=[str(c) for c in cols], y=ylabels, text=text, texttemplate="%{text}", colorscale="Blues",
         zmin=0, zmax=100 if basis == "logo" else max(100.0, float(pd.DataFrame(z).max().max() or 100)),
-        colorbar=dict(title="%", thickness=10), hovertemplate="%{y}, month %{x}: %{z:.1f} %<extra></extra>",
+        colorbar=dict(title="%", thickness=10), hovertemplate=t("revenue.cohort_hover", cohort="%{y}", month="%{x}") + ": %{z:.1f} %<extra></extra>",
     ))  # fmt: skip
     fig.update_layout(
         height=150 + 28 * len(coh),

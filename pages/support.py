@@ -5,6 +5,7 @@ filters. Numbers come from cxkpi.metrics (the scorecard's engine) and cxkpi.supp
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +15,7 @@ from cxkpi import formatting as fmt
 from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
 )
-from cxkpi.i18n import t
+from cxkpi.i18n import t, t_reading
 from cxkpi.i18n_messages import localize
 from cxkpi.palette import metric_color, series_color, with_alpha
 from cxkpi.safety import formula_safe, plotly_text
@@ -67,6 +68,11 @@ def _duration(hours: float | None) -> str:
     return fmt.minutes(hours * 60) if hours < 1 else fmt.hours(hours)
 
 
+def _units(text: str) -> str:
+    """'0–15 min', '1 h' with the units in the viewer's words ("15 分钟")."""
+    return re.sub(r"(\d[\d.,]*) (min|h)\b", lambda m: t(f"support.unit_{m.group(2)}", n=m.group(1)), text)
+
+
 def _kpi(col, res, previous, label: str, compare: str | None = None) -> None:
     """One tile: the value in its unit, the change against the comparison period, or why it is missing."""
     col = col.container(border=True)  # captions inside the card, not floating under it
@@ -82,10 +88,10 @@ def _kpi(col, res, previous, label: str, compare: str | None = None) -> None:
         help_ = t("support.reopens_help", events=fmt.count(res.extra.get("events")), n=fmt.count(res.n))
     elif res.key == "frt":
         value = _duration(res.value)
-        help_ = f"{label}: {localize(res.definition)} · n = {fmt.count(res.n)}"
+        help_ = f"{label}: {t_reading(res.definition or '')} · n = {fmt.count(res.n)}"
     else:
         value = fmt.value(res.value, res.unit)
-        help_ = f"{label}: {localize(res.definition)} · n = {fmt.count(res.n)}"
+        help_ = f"{label}: {t_reading(res.definition or '')} · n = {fmt.count(res.n)}"
     higher_better = res.key == "fcr"
     col.metric(label, value, delta, delta_color="normal" if higher_better else "inverse", help=help_,
                delta_arrow=common.delta_arrow(delta), delta_description=compare if delta else None)  # fmt: skip
@@ -101,7 +107,7 @@ def _frt_box(dist: pd.DataFrame) -> go.Figure:
             name=plotly_text(r.channel), x=[plotly_text(r.channel)], q1=[r.p25], median=[r.median], q3=[r.p75], lowerfence=[r.min],
             upperfence=[r.p90], mean=[r.mean], marker_color=color, fillcolor=with_alpha(color, 0.25),
             line_color=color, showlegend=False,
-            hovertemplate=f"{plotly_text(r.channel)}<br>n = {fmt.count(r.n)}<br>median {_duration(r.median)}"
+            hovertemplate=f"{plotly_text(r.channel)}<br>n = {fmt.count(r.n)}<br>{t('support.col_median')} {_duration(r.median)}"
                           f"<br>p25–p75 {_duration(r.p25)} – {_duration(r.p75)}<extra></extra>",
         ))  # fmt: skip
     fig.update_layout(
@@ -109,7 +115,7 @@ def _frt_box(dist: pd.DataFrame) -> go.Figure:
     )  # fmt: skip
     ticks = [1 / 60, 5 / 60, 0.25, 1, 4, 12, 24, 48, 168]
     labels = [f"{fmt.count(x * 60)} min" if x < 1 else f"{fmt.count(x)} h" for x in ticks]
-    fig.update_yaxes(type="log", tickvals=ticks, ticktext=labels)
+    fig.update_yaxes(type="log", tickvals=ticks, ticktext=[_units(lb) for lb in labels])
     return common.titled(fig, t("support.frt_box_title"))
 
 
@@ -122,9 +128,9 @@ def _frt_hist(hist: pd.DataFrame) -> go.Figure:
         share = dict(zip(part["label"], part["share"], strict=True))
         n = dict(zip(part["label"], part["tickets"], strict=True))
         fig.add_trace(go.Bar(
-            name=plotly_text(ch), x=labels, y=[share.get(lb, 0.0) for lb in labels], marker_color=series_color(i),
+            name=plotly_text(ch), x=[_units(lb) for lb in labels], y=[share.get(lb, 0.0) for lb in labels], marker_color=series_color(i),
             customdata=[n.get(lb, 0) for lb in labels],
-            hovertemplate=f"{plotly_text(ch)}<br>%{{x}}: %{{y:.1f}} %% (%{{customdata}} tickets)<extra></extra>",
+            hovertemplate=f"{plotly_text(ch)}<br>%{{x}}: %{{y:.1f}} %% ({t('support.hover_tickets', n='%{customdata}')})<extra></extra>",
         ))  # fmt: skip
     fig.update_layout(
         barmode="group", yaxis_title=t("support.axis_share"), height=400,

@@ -14,7 +14,7 @@ from cxkpi import formatting as fmt
 from cxkpi import (
     i18n_pages,  # noqa: F401  (registers this page's catalogue entries)
 )
-from cxkpi.i18n import t
+from cxkpi.i18n import t, t_reading
 from cxkpi.i18n_messages import localize
 from cxkpi.method import safe_frame
 from cxkpi.palette import BAND_COLORS, metric_color, series_color, with_alpha
@@ -76,7 +76,7 @@ def _kpi(col, res, previous, compare: str | None) -> None:
     if previous is not None and previous.value is not None:
         delta = common.st_delta(fmt.delta(res.value - previous.value, res.unit))
     card.metric(common.metric_label(res.key, res.label), fmt.value(res.value, res.unit), delta,
-                help=localize(res.definition),
+                help=t_reading(res.definition or ""),
                 delta_arrow=common.delta_arrow(delta), delta_description=compare if delta else None)  # fmt: skip
     card.caption(t("voice.n", n=fmt.count(res.n)))
 
@@ -206,7 +206,7 @@ with common.page("voice", "page.voice.intro") as v:
         t_start = _trend_start(start, end)
         points = _nps_trend(url, version, t_start, end, filters, options)
         if all(p.result.value is None for p in points):
-            st.info(res["nps"].reason or t("voice.no_nps"), icon=":material/campaign:")
+            st.info(localize(res["nps"].reason) or t("voice.no_nps"), icon=":material/campaign:")
         else:
             from cxkpi.voice import SMALL_N
 
@@ -220,7 +220,7 @@ with common.page("voice", "page.voice.intro") as v:
             dist = _distribution(url, version, kind, period, filters, options)
             with col:
                 if dist.empty:
-                    st.info(res[kind].reason or t("voice.no_responses", kind=kind.upper()), icon=":material/poll:")
+                    st.info(localize(res[kind].reason) or t("voice.no_responses", kind=kind.upper()), icon=":material/poll:")
                 elif mixed_scales(dist):
                     st.plotly_chart(_positive_fig(dist, kind, t("voice.positive_title")), width="stretch", config=PLOT)
                     st.caption(t("voice.positive_note"))

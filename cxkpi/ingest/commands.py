@@ -179,7 +179,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
     w = max(len(s.name) for s in srcs)
     tw = max(len("+".join(s.tables)) for s in srcs)
     for s in srcs:
-        _out(f"{s.name:<{w}}  {'+'.join(s.tables):<{tw}}  {s.label}")
+        _out(f"{s.name:<{w}}  {'+'.join(s.tables):<{tw}}  {localize(s.label)}")  # the label in --lang
     return 0
 
 
