@@ -35,10 +35,14 @@ class Goal:
 
     @property
     def title(self) -> str:
-        """The label, or one made from the target: "csat +10 %", "nps +5"."""
+        """The label, or one made from the target in the current language: "CSAT +10 %", "NPS +5"."""
         if self.label:
             return self.label
-        return f"{self.metric} {self.value:+g}{' %' if self.kind == 'relative' else ''}"
+        from cxkpi.i18n import t  # the metric's name as the pages show it (a key without one shows as stored)
+
+        name = t(f"metric.{self.metric}")
+        name = self.metric if name == f"metric.{self.metric}" else name
+        return f"{name} {self.value:+g}{' %' if self.kind == 'relative' else ''}"
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,9 @@ def goal_progress(
         reason = "current value not available" + _because(cur_res)
     elif p is None:
         reason = "the target equals the baseline"
-    return GoalProgress(goal=goal, baseline=baseline, target=target, current=current, progress=p, reason=reason)
+    return GoalProgress(
+        goal=goal, baseline=baseline, target=target, current=current, progress=p, reason=reason
+    )
 
 
 def _because(result: Any) -> str:

@@ -870,6 +870,14 @@ def localize(text: str | None) -> str:
     return text if done is None else done
 
 
+def file_label(file_name: str) -> str:
+    """A load's file name as shown: the demo's made-up name ("demo workspace") in the language, a real file's
+    name as it is."""
+    from cxkpi.demo import DEMO_FILE
+
+    return t("explain.demo_file") if file_name == DEMO_FILE else file_name
+
+
 def is_localized(text: str) -> bool:
     """True when ``localize`` knows the whole sentence (tests: no English left)."""
     return bool(text) and (t(text) != text or _translate(text.strip(), False, 0) is not None)

@@ -24,7 +24,7 @@ from cxkpi import (
     store,
 )
 from cxkpi.i18n import N_, get_locale, t
-from cxkpi.i18n_messages import localize
+from cxkpi.i18n_messages import file_label, localize
 from cxkpi.ingest.api import Preview
 from cxkpi.method import safe_frame
 from cxkpi.safety import markdown_text
@@ -418,7 +418,7 @@ def _history_section(api) -> None:
     df = pd.DataFrame(loads)
     table = pd.DataFrame({
         t("data.col_load"): df["load_id"],
-        t("data.col_file"): df["file_name"],
+        t("data.col_file"): [file_label(x) for x in df["file_name"]],
         t("data.col_source"): df["source"],
         t("data.col_table"): [t(f"table.{x}") for x in df["table_name"]],
         t("data.col_rows"): [fmt.count(x) for x in df["rows"]],
@@ -471,7 +471,7 @@ def _history_action(loads: list[dict], action: HistoryAction, act: Callable[[int
     if candidates:
         c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
         choice = int(c1.selectbox(t(action.pick), [r["load_id"] for r in candidates], key=f"{key}_pick",
-                                  format_func=lambda i: next(f"#{r['load_id']} · {r['file_name']}" for r in candidates
+                                  format_func=lambda i: next(f"#{r['load_id']} · {file_label(r['file_name'])}" for r in candidates
                                                              if r["load_id"] == i)))  # fmt: skip
         if c2.button(t(action.button), key=key, icon=action.icon):
             st.session_state[asked] = choice

@@ -16,9 +16,8 @@ import streamlit as st
 
 from cxkpi import formatting as fmt
 from cxkpi import report_rows
-from cxkpi.demo import DEMO_FILE
 from cxkpi.i18n import get_locale, t, t_reading
-from cxkpi.i18n_messages import localize
+from cxkpi.i18n_messages import file_label, localize
 from pages import common
 
 method = common.optional("cxkpi.method")  # also merges the explain catalogue into t()
@@ -174,7 +173,7 @@ def draw_card(card, key: str, label: str) -> None:
     lines = []
     for x in card.loads:
         when = fmt.date(x.loaded_at.date()) if x.loaded_at else fmt.DASH
-        line = t("explain.load_line", load_id=x.load_id, file=md(t("explain.demo_file") if x.file_name == DEMO_FILE else x.file_name), source=md(x.source),
+        line = t("explain.load_line", load_id=x.load_id, file=md(file_label(x.file_name)), source=md(x.source),
                  table=md(" + ".join(t(f"table.{tb}") for tb in str(x.table_name).split("+"))),
                  loaded_at=when)  # fmt: skip
         lines.append("- " + line + (t("explain.load_removed") if x.status == "removed" else ""))

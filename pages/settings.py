@@ -160,7 +160,7 @@ def goals_section(goals_mod, metrics) -> None:
     for g in existing:
         unit = metrics.REGISTRY[g.metric].unit if metrics and g.metric in metrics.REGISTRY else ""
         target = (f"{fmt.signed_number(g.value, 1)}\u00a0%" if g.kind == "relative"
-                  else fmt.signed_number(g.value, 1, "\u00a0pts" if unit in ("%", "points") else ""))  # fmt: skip
+                  else (fmt.points(g.value, 1) if unit in ("%", "points") else fmt.signed_number(g.value, 1)))  # fmt: skip
         with st.container(border=True, key=f"goal_{g.goal_id}"):
             c1, c2 = st.columns([5, 1], vertical_alignment="center")
             c1.markdown(f"**{markdown_text(g.title)}** · {common.metric_label(g.metric)} · {target}")

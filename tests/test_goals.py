@@ -78,7 +78,7 @@ def test_goals_are_stored_listed_and_deleted(engine: sa.Engine) -> None:
     assert (first.metric, first.baseline_from, first.baseline_to, first.kind, first.value, first.label) == (
         "csat", dt.date(2025, 1, 1), dt.date(2025, 3, 31), "relative", 10.0, "CSAT +10 %",
     )
-    assert goals[1].label is None and goals[1].title == "nps +5"
+    assert goals[1].label is None and goals[1].title == "NPS +5"
     assert [g.goal_id for g in list_goals(engine, metric="nps")] == [b]
     assert get_goal(engine, b) == goals[1]
     assert delete_goal(engine, a) is True
