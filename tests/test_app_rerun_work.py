@@ -178,3 +178,16 @@ def test_kept_results_are_copies_and_figures_the_same_objects() -> None:
     assert kept.get(("f",), lambda: go.Figure(), copy=False) is fig
     kept.get(("b",), compute)  # a third key: the least recently used one ("a") is dropped
     assert ("a",) not in kept and ("f",) in kept and ("b",) in kept
+
+
+def test_a_statement_is_compiled_once_and_reused_with_new_parameters(engine: sa.Engine) -> None:
+    """duckdb_engine turns SQLAlchemy's compiled cache off; the store's engines turn it back on (both backends)."""
+    from sqlalchemy.engine.default import CACHE_HIT, CACHE_MISS
+
+    tbl = store.schema.settings
+    query = sa.select(tbl.c.value).where(tbl.c.key == sa.bindparam("k"))
+    with engine.connect() as conn:
+        first = conn.execute(query, {"k": "a"}).context.cache_hit
+        second = conn.execute(query, {"k": "b"}).context.cache_hit  # same shape, another value
+    assert first in (CACHE_MISS, CACHE_HIT)  # a fixture may have run it already
+    assert second == CACHE_HIT  # not NO_DIALECT_SUPPORT, duckdb_engine's own setting
