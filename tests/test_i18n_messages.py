@@ -327,3 +327,56 @@ def test_a_missing_month_and_the_missing_data_findings_read_in_simplified_chines
     )
     for x in found.values():
         assert latin_words(localize(x.title) + localize(x.effect), {"cxkpi"}) == [], x.code
+
+
+def test_readings_with_scales_of_each_survey_and_pooled_scales_read_in_each_language(in_language):
+    """ESAT's reading names its positive answers per scale ("4–5 of 5"); a pooled reading lists its scales."""
+    from cxkpi.i18n import t_reading
+
+    in_language("zh_Hans")
+    assert t_reading("4–5 of 5, 6–10 of 10, 1–5 scale") == "满分 5 中的 4–5，满分 10 中的 6–10，1–5 量表"
+    assert t_reading("top-2-box, scales 1–5, 0–10 pooled") == "前两项占比，1–5，0–10 量表合并计算"
+    in_language("it")
+    assert t_reading("4–5 of 5, 6–10 of 10, 1–5 scale") == "4–5 su 5, 6–10 su 10, scala 1–5"
+    in_language("en")
+    assert t_reading("4–5 of 5, 6–10 of 10, 1–5 scale") == "4–5 of 5, 6–10 of 10, 1–5 scale"
+
+
+def test_a_number_inside_an_engine_sentence_is_written_the_languages_way(in_language):
+    """The CLV lifespan "56.9" reads 56,9 in Italian; a count "1,503" reads 1.503; a load id or a year stays."""
+    in_language("it")
+    assert localize("Lifespan 56.9 months, under the 60-month cap (not applied)") == (
+        "Durata 56,9 mesi, sotto il limite di 60 mesi (non applicato)"
+    )
+    in_language("zh_Hans")
+    assert "56.9" in localize("Lifespan 56.9 months, under the 60-month cap (not applied)")
+
+
+def test_a_goal_without_progress_says_why_in_the_language(in_language):
+    """cxkpi/goals.py's reasons, with the engine's own reason inside translated too."""
+    in_language("zh_Hant")
+    assert localize("baseline not available: no CSAT responses in the period") == (
+        "基線值無法取得：" + localize("no CSAT responses in the period")
+    )
+    assert localize("the target equals the baseline") == "目標值等於基線值"
+    in_language("it")
+    assert localize("current value not available") == "valore attuale non disponibile"
+
+
+def test_cli_sources_table_in_chinese_keeps_tool_names_and_json_stays_english(capsys, in_language):
+    from cxkpi.cli import main
+
+    assert main(["sources", "--lang", "zh_Hans"]) == 0
+    table = capsys.readouterr().out
+    assert "Stripe——发票导出文件（已付发票 → 付款）" in table
+    assert "Zendesk Support——工单 CSV 文件" in table
+    labels = [line.split("  ")[-1].strip() for line in table.splitlines() if line.strip()]
+    tools = {"Freshservice", "Support", "API"}  # Zendesk Support, Freshservice; Stripe's API
+    assert len(labels) > 20 and [w for lb in labels for w in latin_words(lb, tools)] == []
+    in_language("en")
+    assert main(["sources", "--format", "json", "--lang", "zh_Hans"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {
+        "name": "stripe_invoices",
+        "label": "Stripe — invoices export (paid invoices → payments)",
+    }.items() <= next(r for r in rows if r["name"] == "stripe_invoices").items()
