@@ -150,7 +150,7 @@ def footer(snap: dict[str, Any], pinned: bool) -> None:
             t("report.metric"): common.metric_label(key, r.get("label")),
             "n": "" if r.get("n") is None else fmt.count(r["n"]),
             t("report.num_den"): "" if num is None or den is None else f"{fmt.number(num, 2)} ÷ {fmt.number(den, 2)}",
-            t("report.definitions"): r.get("definition") or "",
+            t("report.definitions"): t_reading(r.get("definition") or ""),
         })  # fmt: skip
     st.table(rows)  # text, not a canvas: it prints and a PDF reader can search it
     st.markdown('<span class="cx-report-end"></span>', unsafe_allow_html=True)

@@ -2,7 +2,7 @@
 English left on the page apart from the names users keep.
 
 What is collected is everything a person reads: headings, text, captions, notices, widget labels, options and
-help texts, tile labels and help, tables' column names, and each chart's title, axis titles, trace names, hover
+help texts, tile labels and help, tables' column names, static tables' cells, and each chart's title, axis titles, trace names, hover
 templates, tick labels, categories and annotations. In Chinese any Latin word not in KEEP fails the test; in
 Italian (which shares the alphabet) a list of English-only words and a decimal point ("56.9") do.
 
@@ -138,6 +138,9 @@ def page_texts(at: AppTest) -> list[str]:
         _chart_texts(json.loads(chart.proto.spec), out)
     for frame in at.dataframe:
         out.extend(str(c) for c in frame.value.columns)
+    for table in at.table:  # a static table of text (the report's definitions): every cell
+        out.extend(str(c) for c in table.value.columns)
+        out.extend(str(x) for row in table.value.itertuples(index=False) for x in row if isinstance(x, str))
     return out
 
 
@@ -191,6 +194,8 @@ def test_every_page_in_chinese_has_no_english_left(with_goal, lang):
     # the goal's reason is on the Scorecard, in the language: "baseline not available" → 基线值不可用 / 基線值無法取得
     goal_word = {"zh_Hans": "基线值不可用", "zh_Hant": "基線值無法取得"}[lang]
     assert any(goal_word in x for x in seen["scorecard"]), [x for x in seen["scorecard"] if "CES" in x]
+    # the report's definitions table was read (its numerator ÷ denominator cells: "362.00 ÷ 400.00")
+    assert sum(bool(re.fullmatch(r"[\d,.]+ ÷ [\d,.]+", x)) for x in seen["report"]) >= 10
     left = sorted(
         {f"{page}: {w} ← {x[:90]}" for page, texts in seen.items() for x in texts for w in latin_words(x)}
     )
