@@ -29,6 +29,7 @@ DYNAMIC_KEYS: tuple[str, ...] = (
     N_("data.severity.warning"),
     N_("data.status.already"),
     N_("data.status.errors"),
+    N_("data.status.proposed"),
     N_("data.status.questions"),
     N_("data.status.ready"),
     N_("data.status.unknown"),

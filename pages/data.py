@@ -113,6 +113,8 @@ def _status(p) -> tuple[str, str]:
         return "already", ":material/check_circle:"
     if getattr(p, "needs_confirmation", False):
         return "proposed", ":material/lightbulb:"  # no known tool, but a reading by meaning to confirm
+    if p.source is None and getattr(p, "proposal", None) is not None and p.questions:
+        return "questions", ":material/live_help:"  # a reading by meaning waiting for an answer
     if p.source is None:
         return "unknown", ":material/help:"
     if p.errors:
@@ -213,34 +215,18 @@ def _mapping_step(p, sha: str, name: str, api) -> None:
         st.rerun()
 
 
-# Texts of the proposal box. English here until the catalogs carry these keys: t() gives the key back for a
-# key no catalog holds, and then the English below is shown.
-_PROPOSAL_TEXT = {
-    "data.proposal_heading": "How cxkpi reads this file",
-    "data.proposal_help": "No tool cxkpi knows exports this shape, so it read the file by meaning. Check the "
-    "reading below; each open question already has its suggested answer selected.",
-    "data.proposal_load": "Load with this reading",
-    "data.proposal_saved": "The reading is kept: the next export of this shape loads without a click.",
-    "data.status.proposed": "not recognized as a tool cxkpi knows — it proposes a reading below",
-    "data.waiting_for_import": "Waiting for another import to finish — yours loads right after it.",
-}
-
-
-def _say(key: str, **kw: Any) -> str:
-    text = t(key, **kw)
-    return _PROPOSAL_TEXT.get(key, text).format(**kw) if text == key else text
-
-
 def _proposal_box(p, sha: str, name: str, data: bytes, api) -> None:
     """An export no known tool matches: the proposed reading in plain words, with its evidence, and one
     click that loads it (each open question answered with its selected, by default suggested, choice)."""
-    st.markdown(f"**{_say('data.proposal_heading')}**")
-    st.caption(_say("data.proposal_help"))
+    st.markdown(f"**{t('data.proposal_heading')}**")
+    st.caption(t("data.proposal_help"))
     lines = p.proposal.describe()
     st.markdown("\n".join(f"- {_md(localize(line))}" for line in lines), help=None)
     if p.questions:
         _questions(p, sha)
-    if st.button(_say("data.proposal_load"), key=f"data_accept_{sha[:12]}", type="primary", icon=":material/done_all:"):
+    # Blocked until every question without a suggestion is answered (the preview is then made again).
+    if st.button(t("data.proposal_load"), key=f"data_accept_{sha[:12]}", type="primary", icon=":material/done_all:",
+                 disabled=not p.needs_confirmation):  # fmt: skip
         answers = dict(_state()["answers"].get(sha, {}))
         with st.spinner(t("data.loading", name=markdown_text(name))):
             accepted = api.preview(data, name, engine=common.engine(), answers=answers or None, accept_suggested=True)
@@ -264,7 +250,7 @@ def _commit(api, p, data: bytes, sha: str) -> None:
     # Imports take turns (cxkpi.store): say so while this one waits, instead of failing.
     waiting = st.empty()
     if store.import_running(common.engine()):
-        waiting.info(_say("data.waiting_for_import"), icon=":material/hourglass_top:")
+        waiting.info(t("data.waiting_for_import"), icon=":material/hourglass_top:")
     rep = api.commit(common.engine(), full)
     del full  # the whole file's frames go as soon as they are written
     waiting.empty()
@@ -274,8 +260,10 @@ def _commit(api, p, data: bytes, sha: str) -> None:
 def _file_card(f, data: bytes, sha: str, p, api) -> None:
     status, icon = _status(p)
     with st.container(border=True, key=f"data_card_{sha[:12]}"):
-        st.markdown(f"**{markdown_text(f.name)}** · {_say('data.status.' + status)}")
-        proposed = getattr(p, "needs_confirmation", False) and getattr(p, "proposal", None) is not None
+        st.markdown(f"**{markdown_text(f.name)}** · {t('data.status.' + status)}")
+        # A reading by meaning is shown as such even while a question blocks it (a scale cxkpi cannot
+        # suggest): the user answers in the proposal's terms, never in canonical column names.
+        proposed = getattr(p, "proposal", None) is not None and (p.needs_confirmation or p.source is None)
         if p.source and not proposed:  # a proposal says what it recognized in its own box, not "Recognized as"
             st.caption(t("data.recognized", label=localize(p.source_label or p.source),
                          tables=", ".join(t(f"table.{x}") for x in p.tables)))  # fmt: skip
@@ -300,11 +288,11 @@ def _file_card(f, data: bytes, sha: str, p, api) -> None:
             _proposal_box(p, sha, f.name, data, api)
         elif p.questions:
             _questions(p, sha)
-        if p.suggestion is not None and p.source is None:
-            _mapping_step(p, sha, f.name, api)
-        elif p.suggestion is not None and proposed:
+        if p.suggestion is not None and proposed:
             with st.expander(t("data.mapping_step")):  # the reading, changed column by column instead
                 _mapping_step(p, sha, f.name, api)
+        elif p.suggestion is not None and p.source is None:
+            _mapping_step(p, sha, f.name, api)
         if p.problems:
             errors, warns = len(p.errors), len(p.warnings)
             st.markdown(f"**{t('data.problems', errors=errors, warnings=warns)}**")
@@ -324,7 +312,7 @@ def _file_card(f, data: bytes, sha: str, p, api) -> None:
 def _reports() -> None:
     reps = _state()["reports"]
     if reps and st.session_state.pop("data_proposal_saved", False):
-        st.info(_say("data.proposal_saved"), icon=":material/bookmark_added:")
+        st.info(t("data.proposal_saved"), icon=":material/bookmark_added:")
     for rep in reps:
         if rep.rejected:
             st.error(t("data.report_rejected", name=markdown_text(rep.file_name), n=len([p for p in rep.problems if p.severity == "error"])),

@@ -227,3 +227,35 @@ def test_a_proposed_reading_is_not_called_recognized_and_a_blank_cell_previews_b
     assert "Recognized as" not in body
     [rows] = [d.value for d in at.dataframe if "solved_at" in d.value.columns]
     assert list(rows["solved_at"]) == ["2026-10-05 11:00:00", ""]
+
+
+# Answers 2–4 say nothing of the scale: cxkpi cannot suggest one, so it asks (1–5? 0–10? …).
+SCALE_UNKNOWN = (
+    b"Submitted At,Email,How satisfied are you with our support?\n2025-03-01 10:00,ana@alpha.example,3\n"
+    b"2025-03-02 11:00,ben@beta.example,4\n2025-03-03 12:00,cy@gamma.example,2\n"
+)
+
+
+def test_a_survey_whose_scale_cannot_be_suggested_is_asked_in_its_own_terms_then_loads(bare_store):  # noqa: F811
+    at = _upload(_open(new_app()), ("survey.csv", SCALE_UNKNOWN, "text/csv"))
+    page = texts(at)
+    assert "How cxkpi reads this file" in page and "needs your answer" in page
+    # the column-by-column form (canonical names such as scale_min) stays folded in its expander
+    folded = sum(len(e.selectbox) for e in at.expander)
+    assert len(at.selectbox) == folded > 0
+    radios = [r for r in at.radio if "How satisfied are you with our support?" in r.label]
+    assert len(radios) == 1 and "1-5" in radios[0].options and radios[0].value is None
+    accept = [b for b in at.button if b.key and b.key.startswith("data_accept_")]
+    assert len(accept) == 1 and accept[0].disabled  # nothing to load until the scale is answered
+    radios[0].set_value("1-5").run()
+    no_exception(at)
+    accept = [b for b in at.button if b.key and b.key.startswith("data_accept_")]
+    assert len(accept) == 1 and not accept[0].disabled
+    accept[0].click().run()
+    no_exception(at)
+    eng = store.make_engine(f"duckdb:///{bare_store}")
+    with eng.connect() as conn:
+        rows = conn.execute(sa.text("SELECT score, scale_min, scale_max FROM responses ORDER BY submitted_at")).all()
+    eng.dispose()
+    # the three answers as given, on the 1–5 scale the user chose
+    assert [(float(s), int(lo), int(hi)) for s, lo, hi in rows] == [(3, 1, 5), (4, 1, 5), (2, 1, 5)]
