@@ -83,3 +83,5 @@ with common.one_run():
         # Each page draws its own sidebar controls and header through pages.common.page(), so a page reached
         # by the menu, a shared link or AppTest (which reruns only the page script) draws the same.
         st.navigation(pages_for(who)).run()
+# The server's long-lived objects out of the full collection Streamlit runs after each script run.
+common.freeze_long_lived()
