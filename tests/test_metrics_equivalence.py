@@ -96,21 +96,24 @@ def _figures(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in raw.items() if k not in PROSE}
 
 
-def capture(engine: sa.Engine, views: list, trends: list, option_views: list = ()) -> dict[str, Any]:
-    """The figures of every view and trend, as JSON-ready dicts (to_json: 12 significant digits)."""
+def capture(
+    engine: sa.Engine, views: list, trends: list, option_views: list = (), rollups: bool = False
+) -> dict[str, Any]:
+    """The figures of every view and trend, as JSON-ready dicts (to_json: 12 significant digits);
+    `rollups`: read through the daily rollups (cxkpi.metrics.rollups), as the app does."""
     out: dict[str, Any] = {"scorecards": {}, "trends": {}}
     for name, period, filters in views:
-        res = scorecard(engine, period, Filters(**filters))
+        res = scorecard(engine, period, Filters(**filters), rollups=rollups)
         out["scorecards"][name] = {k: _figures(r.to_json()) for k, r in res.items()}
     for name, period, options in option_views:
-        res = scorecard(engine, period, options=options)
+        res = scorecard(engine, period, options=options, rollups=rollups)
         out["scorecards"][name] = {k: _figures(r.to_json()) for k, r in res.items()}
     for name, start, end, by, filters in trends:
         s, e = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
         out["trends"][name] = {
             key: [
                 {"from": p.start.isoformat(), "to": p.end.isoformat(), **_figures(p.result.to_json())}
-                for p in trend(engine, key, s, e, by, Filters(**filters))
+                for p in trend(engine, key, s, e, by, Filters(**filters), rollups=rollups)
             ]
             for key in REGISTRY
         }
@@ -148,9 +151,10 @@ def test_golden_figures_are_real_figures() -> None:
     assert len(demo["trends"]["weekly"]["frt"]) == 6  # 14 Sep … 25 Oct 2026: six ISO weeks
 
 
-def test_demo_figures_are_unchanged(engine: sa.Engine) -> None:
+@pytest.mark.parametrize("rollups", [False, True], ids=["fact tables", "daily rollups"])
+def test_demo_figures_are_unchanged(engine: sa.Engine, rollups: bool) -> None:
     load_demo(engine, DEMO_END)
-    got = capture(engine, DEMO_VIEWS, DEMO_TRENDS + DEMO_MORE_TRENDS, DEMO_OPTION_VIEWS)
+    got = capture(engine, DEMO_VIEWS, DEMO_TRENDS + DEMO_MORE_TRENDS, DEMO_OPTION_VIEWS, rollups)
     _assert_same(got, _golden("demo"))
 
 
@@ -170,9 +174,11 @@ def test_a_view_and_its_comparison_in_one_statement_give_the_same_figures(engine
     assert {k: r.to_json() for k, r in pair[1].items()} == {k: r.to_json() for k, r in alone.items()}
 
 
-def test_sample_export_figures_are_unchanged(engine: sa.Engine) -> None:
+@pytest.mark.parametrize("rollups", [False, True], ids=["fact tables", "daily rollups"])
+def test_sample_export_figures_are_unchanged(engine: sa.Engine, rollups: bool) -> None:
     load_fixtures(engine)
-    _assert_same(capture(engine, FIXTURE_VIEWS, FIXTURE_TRENDS + FIXTURE_MORE_TRENDS), _golden("fixtures"))
+    got = capture(engine, FIXTURE_VIEWS, FIXTURE_TRENDS + FIXTURE_MORE_TRENDS, rollups=rollups)
+    _assert_same(got, _golden("fixtures"))
 
 
 def _write_golden() -> None:

@@ -176,6 +176,8 @@ class Ctx:
     metric: Any = None  # the Metric being computed
     # what the engine built once for every metric of a statement (the customer activity, see activity.py)
     shared: Mapping[str, Any] | None = field(default=None, compare=False)
+    # the daily rollups this view may read instead of tickets and responses (see rollups.py), or None
+    rollup: Any = field(default=None, compare=False)
 
     def for_metric(self, metric: Metric) -> Ctx:
         return dataclasses.replace(self, metric=metric)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from cxkpi import stats
+from cxkpi.metrics import rollups as daily
 from cxkpi.metrics.activity import Activity, Needs, scope
 from cxkpi.metrics.base import Ctx, Metric, Options, norm
 from cxkpi.metrics.registry import REGISTRY, get
@@ -279,6 +280,15 @@ def _add_latest(conn: sa.Connection, ctx: Ctx, results: dict[str, MetricResult])
             results[key].reason += f" — latest {_period_label(months[key])}, n = {found.n}"
 
 
+def _with_rollups(engine: sa.Engine, conn: sa.Connection, ctx: Ctx, wanted: bool) -> Ctx:
+    """The context reading the daily rollups when asked and they can be had (else the fact tables)."""
+    if not wanted:
+        return ctx
+    ref = daily.ensure(engine, ctx.tz, ctx.filters)
+    conn.rollback()  # a new snapshot: `conn` began reading before a build that just committed
+    return dataclasses.replace(ctx, rollup=ref)
+
+
 def _period(p: Period | tuple[Any, Any]) -> Period:
     return p if isinstance(p, Period) else Period.parse(*p)
 
@@ -289,12 +299,15 @@ def scorecard(
     filters: Filters | None = None,
     options: Options | Mapping[str, Any] | None = None,
     keys: Sequence[str] | None = None,
+    rollups: bool = False,
 ) -> dict[str, MetricResult]:
-    """Every registered metric (or `keys`) for one period, in registry order."""
+    """Every registered metric (or `keys`) for one period, in registry order. `rollups`: read the daily rollups
+    (built first if missing) instead of tickets and responses — for callers whose own cache follows the data
+    version (see rollups.py); the figures are the same."""
     period = _period(period)
     metrics = [get(k) for k in keys] if keys else list(REGISTRY.values())
     with engine.connect() as conn:
-        ctx = make_context(conn, period, filters, options)
+        ctx = _with_rollups(engine, conn, make_context(conn, period, filters, options), rollups)
         res = _run(conn, [(m.key, ctx, m) for m in metrics])
         _add_latest(conn, ctx, res)
     return {m.key: res[m.key] for m in metrics}
@@ -306,6 +319,7 @@ def scorecards(
     filters: Filters | None = None,
     options: Options | Mapping[str, Any] | None = None,
     keys: Sequence[str] | None = None,
+    rollups: bool = False,
 ) -> list[dict[str, MetricResult]]:
     """The scorecards of several periods — a view and its comparison period — as one statement: each fact
     table read once for all of them (the customer activity at every boundary of both periods, the tickets
@@ -313,7 +327,7 @@ def scorecards(
     chosen = [_period(p) for p in periods]
     metrics = [get(k) for k in keys] if keys else list(REGISTRY.values())
     with engine.connect() as conn:
-        base = make_context(conn, chosen[0], filters, options)
+        base = _with_rollups(engine, conn, make_context(conn, chosen[0], filters, options), rollups)
         ctxs = [base] + [base.for_period(p) for p in chosen[1:]]
         jobs = [(f"{i}/{m.key}", ctx, m) for i, ctx in enumerate(ctxs) for m in metrics]
         # two views of 13 metrics in one statement: sharing the scans is worth more than smaller plans
@@ -363,9 +377,10 @@ def trend(
     by: str = "month",
     filters: Filters | None = None,
     options: Options | Mapping[str, Any] | None = None,
+    rollups: bool = False,
 ) -> list[TrendPoint]:
     """One metric per month / week / quarter between start and end, in one statement."""
-    return trends(engine, [key], start, end, by, filters, options)[key]
+    return trends(engine, [key], start, end, by, filters, options, rollups)[key]
 
 
 def trends(
@@ -376,6 +391,7 @@ def trends(
     by: str = "month",
     filters: Filters | None = None,
     options: Options | Mapping[str, Any] | None = None,
+    rollups: bool = False,
 ) -> dict[str, list[TrendPoint]]:
     """Several metrics over the same buckets (the Scorecard's sparklines): one connection and one reading of
     the workspace facts for all of them, then each metric's trend as in `trend`."""
@@ -384,7 +400,7 @@ def trends(
     periods = buckets(start, end, by)
     res: dict[str, MetricResult] = {}
     with engine.connect() as conn:
-        base = make_context(conn, whole, filters, options)
+        base = _with_rollups(engine, conn, make_context(conn, whole, filters, options), rollups)
         blocks: list[tuple[str, Ctx, Metric]] = []
         for key in keys:
             m = get(key)
@@ -420,18 +436,24 @@ def _grouped(conn: sa.Connection, jobs: Sequence[tuple[str, Ctx, Metric]]) -> di
         ctx.period.end + dt.timedelta(days=1) if m.bucket_is_date else ctx.end for _, ctx, _ in jobs
     ]
 
-    def bucket_for(col: sa.ColumnElement[Any]) -> sa.ColumnElement[int]:
+    day_ends = [ctx.period.end + dt.timedelta(days=1) for _, ctx, _ in jobs]
+
+    def bucket_for(col: sa.ColumnElement[Any], dates: bool = False) -> sa.ColumnElement[int]:
+        """`dates`: col is a day (the daily rollups' `day`), compared with the day after each bucket."""
+        bounds = day_ends if dates else ends
+
         def bucket_of(lo: int, hi: int) -> sa.ColumnElement[int]:
             if hi - lo == 1:
                 return sa.literal_column(str(lo), sa.Integer)
             mid = (lo + hi) // 2
-            return sa.case((col < ends[mid - 1], bucket_of(lo, mid)), else_=bucket_of(mid, hi))
+            return sa.case((col < bounds[mid - 1], bucket_of(lo, mid)), else_=bucket_of(mid, hi))
 
         return bucket_of(0, len(jobs))
 
-    if m.grouped is not None:
-        grouped = m.grouped(whole, bucket_for)
-    else:
+    grouped = m.grouped(whole, bucket_for) if m.grouped is not None else None
+    if grouped is None:  # no grouped form for this context (e.g. no rollup): group the metric's own query
+        if m.bucket_column is None:
+            return {}
         sel = m.query(whole)
         froms = sel.get_final_froms()
         if len(froms) != 1 or m.bucket_column not in froms[0].c:

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from cxkpi import stats
+from cxkpi.metrics import rollups
 from cxkpi.metrics.base import (
     EXACT,
     Ctx,
@@ -139,15 +140,17 @@ def _answers(ctx: Ctx, bucket_of: Callable[[Any], Any] | None = None) -> sa.Subq
     such combination — a few hundred — instead of once per answer. In a scorecard the four survey metrics
     share it, so `responses` is scanned once for all of them."""
     r = responses
-    keys: list[sa.ColumnElement[Any]] = [r.c.kind, r.c.scale_min, r.c.scale_max, r.c.reversed, r.c.score]
-    if _by_survey(ctx):
-        keys.append(r.c.survey)
-    cols = list(keys)
-    if bucket_of is not None:
-        bucket = bucket_of(r.c.submitted_at)
-        cols.append(bucket.label("bucket"))
-        keys.append(bucket)
-    sel = sa.select(*cols, sa.func.count().label("cnt")).where(*_answer_filters(ctx)).group_by(*keys)
+    names = ["kind", "scale_min", "scale_max", "reversed", "score"] + (["survey"] if _by_survey(ctx) else [])
+    if rollups.usable(ctx) is not None:  # the same counts from the daily rows
+        sel = rollups.answers(ctx, names, bucket_of)
+    else:
+        keys: list[sa.ColumnElement[Any]] = [r.c[k] for k in names]
+        cols = list(keys)
+        if bucket_of is not None:
+            bucket = bucket_of(r.c.submitted_at)
+            cols.append(bucket.label("bucket"))
+            keys.append(bucket)
+        sel = sa.select(*cols, sa.func.count().label("cnt")).where(*_answer_filters(ctx)).group_by(*keys)
     memo = ctx.shared.get("memo") if ctx.shared and bucket_of is None else None
     if memo is None:
         return sel.subquery("answers")

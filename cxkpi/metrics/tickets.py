@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cxkpi.metrics import rollups
 from cxkpi.metrics.base import (
     Ctx,
     ExplainSpec,
@@ -66,6 +67,8 @@ def _ticket_figures(ctx: Ctx) -> sa.CTE | None:
         return None
     null_reopens = ctx.options.get("fcr.null_reopens")
     key = ("tickets", ctx.start, ctx.end, tuple(sorted(ctx.filters.as_dict().items())), null_reopens)
+    if key not in memo and rollups.usable(ctx) is not None:  # the same columns from the daily rows
+        memo[key] = rollups.ticket_figures(ctx, null_reopens).cte(f"ticket_figures_{len(memo)}")
     if key not in memo:
         t = tickets
         in_scope = sa.or_(in_period(ctx, t.c.created_at), in_period(ctx, t.c.solved_at))
@@ -122,6 +125,22 @@ def _of_total(figures: sa.CTE, names: dict[str, str]) -> sa.Select:
     return sa.select(*[sa.func.sum(figures.c[src]).label(dst) for dst, src in names.items()]).select_from(
         figures
     )
+
+
+def _solved_grouped(names: dict[str, str]) -> Callable[..., sa.Select | None]:
+    """Reopens, AHT or FCR over many buckets from the daily rollups (one row per bucket); None without a
+    rollup, so engine._grouped groups the metric's own query by solved_at."""
+
+    def grouped(ctx: Ctx, bucket_of: Callable[..., sa.ColumnElement[int]]) -> sa.Select | None:
+        if rollups.usable(ctx) is None:
+            return None
+        per = rollups.ticket_figures(ctx, ctx.options.get("fcr.null_reopens"), bucket_of).subquery(
+            "per_bucket"
+        )
+        sums = [sa.func.sum(per.c[src]).label(dst) for dst, src in names.items()]
+        return sa.select(per.c.bucket, *sums).group_by(per.c.bucket)
+
+    return grouped
 
 
 def _solved_rows(ctx: Ctx) -> sa.Subquery:
@@ -210,14 +229,18 @@ def _hours_to_reply(t: sa.Table) -> sa.ColumnElement[float]:
 
 def _frt_query(ctx: Ctx) -> sa.Select:
     if (shared := _ticket_figures(ctx)) is not None:
-        c = (sub := _created_rows(ctx)).c
-        ok = sa.and_(c.hours.is_not(None), c.hours >= 0)
-        median = sa.func.percentile_cont(sa.literal_column("0.5")).within_group(sa.case((ok, c.hours)))
+        if rollups.usable(ctx) is not None:
+            overall = rollups.frt_median(ctx)
+        else:
+            c = (sub := _created_rows(ctx)).c
+            ok = sa.and_(c.hours.is_not(None), c.hours >= 0)
+            median = sa.func.percentile_cont(sa.literal_column("0.5")).within_group(sa.case((ok, c.hours)))
+            overall = sa.select(median).select_from(sub).scalar_subquery()
         names = {k: k for k in ("created", "n", "negative", "total")}
         p = shared.c
         line = _frt_line(p.ch, p.n, p.median, p.total)
         return _of_total(shared, names).add_columns(
-            sa.select(median).select_from(sub).scalar_subquery().label("median"),
+            overall.label("median"),
             sa.func.string_agg(sa.case((p.n > 0, line)), sa.literal_column("'\n'", sa.String)).label(
                 "by_channel"
             ),
@@ -227,6 +250,8 @@ def _frt_query(ctx: Ctx) -> sa.Select:
 
 def _frt_grouped(ctx: Ctx, bucket_of: Callable[[sa.ColumnElement[Any]], sa.ColumnElement[int]]) -> sa.Select:
     """FRT over many buckets in one statement: one row per bucket (see engine._grouped)."""
+    if rollups.usable(ctx) is not None:
+        return _frt_lines(rollups.frt_per_channel(ctx, bucket_of), bucketed=True)
     c = _created_rows(ctx).c
     sub = sa.select(c.hours, c.ch, bucket_of(c.created_at).label("bucket")).subquery("bucketed")
     return _frt_select(sub, bucketed=True)
@@ -464,6 +489,7 @@ REOPENS = Metric(
     reading=lambda ctx: "solved tickets reopened ≥ 1×",
     honours=TICKET_FILTERS,
     bucket_column="solved_at",
+    grouped=_solved_grouped({k: k for k in ("solved", "known", "reopened", "events")}),
     rows="tickets",
 )
 
@@ -500,6 +526,7 @@ AHT = Metric(
     reading=lambda ctx: "mean handle minutes, tickets solved in the period",
     honours=TICKET_FILTERS,
     bucket_column="solved_at",
+    grouped=_solved_grouped({"solved": "solved", "n": "aht_n", "total": "aht_total"}),
     rows="tickets",
 )
 
@@ -531,5 +558,13 @@ FCR = Metric(
     },
     honours=TICKET_FILTERS,
     bucket_column="solved_at",
+    grouped=_solved_grouped(
+        {
+            "solved": "solved",
+            "n": "fcr_n",
+            "resolved": "fcr_resolved",
+            "reopens_unknown": "fcr_reopens_unknown",
+        }
+    ),
     rows="tickets",
 )

@@ -30,7 +30,13 @@ def _v3_removed_rows(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1_initial, _v2_access, _v3_removed_rows]
+def _v4_rollups(conn: sa.Connection) -> None:
+    # rollup_*: daily figures derived from the fact tables (cxkpi.metrics.rollups); new tables only
+    for table in schema.ROLLUPS:
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[sa.Connection], None]] = [_v1_initial, _v2_access, _v3_removed_rows, _v4_rollups]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -265,3 +265,68 @@ schema_version = sa.Table(
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("applied_at", sa.DateTime, nullable=False),
 )
+
+# Derived, not loaded: the ticket and survey figures per day in the workspace zone (cxkpi.metrics.rollups),
+# kept for one data version and time zone (`stamp`) and rebuilt from the fact tables when either changes.
+# `dims` names the filter attributes a build keeps apart ("" = none, "channel", "region,segment"…).
+EXACT_SUM = sa.Numeric(38, 12)  # the metrics' exact sums (cxkpi.metrics.base.EXACT), added again exactly
+
+rollup_builds = sa.Table(
+    "rollup_builds",
+    metadata,
+    sa.Column("stamp", sa.String, primary_key=True),
+    sa.Column("dims", sa.String, primary_key=True),
+    sa.Column("built_at", sa.DateTime, nullable=False),
+)
+
+
+def _rollup_keys() -> list[sa.Column]:
+    return [
+        sa.Column("stamp", sa.String, nullable=False),
+        sa.Column("dims", sa.String, nullable=False),
+        sa.Column("day", sa.Date, nullable=False),
+        sa.Column("channel", sa.String),
+        sa.Column("segment", sa.String),
+        sa.Column("region", sa.String),
+        sa.Column("plan", sa.String),
+    ]
+
+
+# Tickets solved that day (reopens, AHT, FCR) and created that day (FRT's counts and exact sum), per channel.
+rollup_ticket_days = sa.Table(
+    "rollup_ticket_days",
+    metadata,
+    *_rollup_keys(),
+    *[sa.Column(name, sa.BigInteger) for name in ("solved", "known", "reopened", "events", "aht_n")],
+    sa.Column("aht_total", EXACT_SUM),
+    *[
+        sa.Column(name, sa.BigInteger)
+        for name in ("fcr_n", "fcr_resolved", "fcr_reopens_unknown", "fcr_n_known", "fcr_resolved_known",
+                     "created", "replied", "negative")  # fmt: skip
+    ],
+    sa.Column("total", EXACT_SUM),
+)
+
+# One row per replied ticket (hours to first reply ≥ 0): a median cannot be added up, so it is taken over
+# these values, kept narrow and in day order.
+rollup_frt = sa.Table(
+    "rollup_frt",
+    metadata,
+    *_rollup_keys(),
+    sa.Column("hours", sa.Double, nullable=False),
+)
+
+# Survey answers counted per day and distinct kind, scale, reversed flag, score and survey.
+rollup_answers = sa.Table(
+    "rollup_answers",
+    metadata,
+    *_rollup_keys(),
+    sa.Column("kind", sa.String),
+    sa.Column("scale_min", sa.Double),
+    sa.Column("scale_max", sa.Double),
+    sa.Column("reversed", sa.Boolean),
+    sa.Column("score", sa.Double),
+    sa.Column("survey", sa.String),
+    sa.Column("cnt", sa.BigInteger, nullable=False),
+)
+ROLLUPS = (rollup_builds, rollup_ticket_days, rollup_frt, rollup_answers)
