@@ -105,8 +105,11 @@ def days_of(ctx: Ctx, table: sa.Table, part: str) -> list[sa.ColumnElement[bool]
 Bucket = Callable[..., sa.ColumnElement[int]]
 
 
-def ticket_figures(ctx: Ctx, null_reopens: str, bucket_of: Bucket | None = None) -> sa.Select:
-    """The columns of tickets._ticket_figures — per channel (and bucket) — from the daily rows."""
+def ticket_figures(
+    ctx: Ctx, null_reopens: str, bucket_of: Bucket | None = None, medians: bool = True
+) -> sa.Select:
+    """The columns of tickets._ticket_figures — per channel (and bucket) — from the daily rows; without
+    FRT's per-channel `median` when not wanted (reopens, AHT and FCR trends)."""
     d = rollup_ticket_days.c
     exclude = null_reopens == "exclude"
     keys: list[sa.ColumnElement[Any]] = [d.channel.label("ch")]
@@ -132,6 +135,8 @@ def ticket_figures(ctx: Ctx, null_reopens: str, bucket_of: Bucket | None = None)
         .group_by(*keys)
         .subquery("rollup_sums")
     )
+    if not medians:
+        return sa.select(*sums.c)
     meds = _medians(ctx, bucket_of, by_channel=True)
     on = [sums.c.ch == meds.c.ch]
     if bucket_of is not None:

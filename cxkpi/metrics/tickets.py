@@ -134,9 +134,9 @@ def _solved_grouped(names: dict[str, str]) -> Callable[..., sa.Select | None]:
     def grouped(ctx: Ctx, bucket_of: Callable[..., sa.ColumnElement[int]]) -> sa.Select | None:
         if rollups.usable(ctx) is None:
             return None
-        per = rollups.ticket_figures(ctx, ctx.options.get("fcr.null_reopens"), bucket_of).subquery(
-            "per_bucket"
-        )
+        per = rollups.ticket_figures(
+            ctx, ctx.options.get("fcr.null_reopens"), bucket_of, medians=False
+        ).subquery("per_bucket")
         sums = [sa.func.sum(per.c[src]).label(dst) for dst, src in names.items()]
         return sa.select(per.c.bucket, *sums).group_by(per.c.bucket)
 
