@@ -18,6 +18,8 @@ the process (all DuckDB threads; on a shared machine CPU is the steadier figure)
 3. a weekly CSAT trend over the two years through cxkpi vs one hand-written GROUP BY week;
 4. the Scorecard's sparklines: every metric's monthly trend over the last twelve months (`trends`), and
    each subscription / renewal / FRT trend alone (no hand query: absolute seconds).
+5. the same through the daily rollups (`rollups=True`, what the app reads: cxkpi.metrics.rollups), after
+   timing their build from nothing — paid once per data version by the first view after a load.
 The ratio is cxkpi / hand query; bench/results.md keeps the last run's figures. `--library DIR` times the
 cxkpi package found in DIR instead of this checkout's (e.g. an exported older commit, for "before").
 With --postgres the same store is copied into a PostgreSQL server started for the run (the test suite's
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import inspect
 import os
 import platform
 import sys
@@ -183,8 +186,16 @@ def build(url: str, tickets: int) -> float:
     return time.perf_counter() - t0
 
 
-def measure(url: str, repeat: int) -> list[tuple[str, tuple[float, float], tuple[float, float]]]:
+def _kw(rollups: bool) -> dict[str, bool]:
+    """`rollups=True` for the library calls when asked (a library from before the rollups takes none)."""
+    return {"rollups": True} if rollups else {}
+
+
+def measure(
+    url: str, repeat: int, rollups: bool = False
+) -> list[tuple[str, tuple[float, float], tuple[float, float]]]:
     engine = make_engine(url)
+    kw = _kw(rollups)
 
     def hand(sql: str) -> Callable[[], object]:
         def run() -> object:
@@ -196,26 +207,26 @@ def measure(url: str, repeat: int) -> list[tuple[str, tuple[float, float], tuple
     end_excl = lambda p: f"{p.end + dt.timedelta(days=1)} 00:00:00"  # noqa: E731
     rows = []
     for name, p in (("scorecard, a month", MONTH), ("scorecard, a year", YEAR)):
-        ours = best_of(lambda p=p: scorecard(engine, p), repeat)
+        ours = best_of(lambda p=p: scorecard(engine, p, **kw), repeat)
         theirs = best_of(hand(hand_scorecard(f"{p.start} 00:00:00", end_excl(p))), repeat)
         rows.append((name, ours, theirs))
     both_hand = [hand(hand_scorecard(f"{p.start} 00:00:00", end_excl(p))) for p in (MONTH, PREVIOUS)]
     rows.append(
         (
             "scorecard, a month + its previous month",
-            best_of(lambda: _with_comparison(engine), repeat),
+            best_of(lambda: _with_comparison(engine, **kw), repeat),
             best_of(lambda: [run() for run in both_hand], repeat),
         )
     )
-    ours = best_of(lambda: trend(engine, "csat", START, END, by="week"), repeat)
+    ours = best_of(lambda: trend(engine, "csat", START, END, by="week", **kw), repeat)
     rows.append(("weekly CSAT trend, two years (105 weeks)", ours, best_of(hand(HAND_WEEKLY), repeat)))
     return rows
 
 
-def _with_comparison(engine: object) -> object:
+def _with_comparison(engine: object, **kw: bool) -> object:
     """A view and its comparison period: one call where the library has `scorecards`, else two."""
     if hasattr(metrics, "scorecards"):
-        return metrics.scorecards(engine, [MONTH, PREVIOUS])
+        return metrics.scorecards(engine, [MONTH, PREVIOUS], **kw)
     return [scorecard(engine, MONTH), scorecard(engine, PREVIOUS)]
 
 
@@ -223,20 +234,24 @@ SPARK_FROM = dt.date(2025, 11, 1)  # the sparklines: the twelve months ending wi
 ALONE = ("churn_rate", "clv", "mrr", "crc", "renewal_rate", "frt")
 
 
-def measure_trends(url: str, repeat: int) -> list[tuple[str, tuple[float, float]]]:
+def measure_trends(url: str, repeat: int, rollups: bool = False) -> list[tuple[str, tuple[float, float]]]:
     """The sparklines of all 13 metrics, then the trends this issue rewrote one by one (12 months each)."""
     engine = make_engine(url)
     keys = list(REGISTRY)
+    kw = _kw(rollups)
 
     def sparklines() -> object:
         if hasattr(metrics, "trends"):
-            return metrics.trends(engine, keys, SPARK_FROM, END)
+            return metrics.trends(engine, keys, SPARK_FROM, END, **kw)
         return [trend(engine, k, SPARK_FROM, END) for k in keys]
 
     rows = [("sparklines: 13 metrics × 12 months", best_of(sparklines, repeat))]
     for key in ALONE:
         rows.append(
-            (f"{key} trend, 12 months", best_of(lambda k=key: trend(engine, k, SPARK_FROM, END), repeat))
+            (
+                f"{key} trend, 12 months",
+                best_of(lambda k=key: trend(engine, k, SPARK_FROM, END, **kw), repeat),
+            )
         )
     return rows
 
@@ -272,17 +287,32 @@ def copy_to_postgres(duck_url: str) -> tuple[str, object]:
     return pg_url, server
 
 
-def measure_cxkpi(url: str, repeat: int) -> list[tuple[str, tuple[float, float]]]:
+def measure_cxkpi(url: str, repeat: int, rollups: bool = False) -> list[tuple[str, tuple[float, float]]]:
     """cxkpi alone (for PostgreSQL, where the DuckDB hand query does not run)."""
     engine = make_engine(url)
-    return [
-        ("scorecard, a month", best_of(lambda: scorecard(engine, MONTH), repeat)),
-        ("scorecard, a year", best_of(lambda: scorecard(engine, YEAR), repeat)),
+    kw = _kw(rollups)
+    rows = [build_rollups(engine)] if rollups else []
+    return rows + [
+        ("scorecard, a month", best_of(lambda: scorecard(engine, MONTH, **kw), repeat)),
+        ("scorecard, a year", best_of(lambda: scorecard(engine, YEAR, **kw), repeat)),
         (
             "weekly CSAT trend, two years (105 weeks)",
-            best_of(lambda: trend(engine, "csat", START, END, by="week"), repeat),
+            best_of(lambda: trend(engine, "csat", START, END, by="week", **kw), repeat),
         ),
     ]
+
+
+def build_rollups(engine: object) -> tuple[str, tuple[float, float]]:
+    """The daily rollups built from nothing (what the first view after a load pays once), timed."""
+    from cxkpi.metrics.rollups import ensure
+    from cxkpi.store.schema import ROLLUPS
+
+    with engine.begin() as conn:  # type: ignore[attr-defined]
+        for table in ROLLUPS:
+            conn.execute(table.delete())
+    t0, c0 = time.perf_counter(), time.process_time()
+    assert ensure(engine, "UTC", metrics.Filters()) is not None  # type: ignore[arg-type]
+    return "daily rollups built (once per data version)", (time.perf_counter() - t0, time.process_time() - c0)
 
 
 def machine() -> str:
@@ -323,15 +353,32 @@ def main() -> None:
     print(f"{'case, no hand query':45} {'cxkpi s':>9} {'cxkpi cpu':>10}")
     for name, (wall, cpu) in measure_trends(url, args.repeat):
         print(f"{name:45} {wall:9.3f} {cpu:10.3f}", flush=True)
+    if "rollups" in inspect.signature(scorecard).parameters:
+        # the app's reading: the same figures from the daily rollups, built once per data version
+        name, (wall, cpu) = build_rollups(make_engine(url))
+        print(f"{name:45} {wall:9.3f} {cpu:10.3f}", flush=True)
+        print(
+            f"{'case, daily rollups (the app)':45} {'cxkpi s':>9} {'hand s':>9} {'ratio':>7} {'cxkpi cpu':>10} {'hand cpu':>9} {'ratio':>7}"
+        )
+        for name, (ours, ours_cpu), (theirs, theirs_cpu) in measure(url, args.repeat, rollups=True):
+            print(
+                f"{name:45} {ours:9.3f} {theirs:9.3f} {ours / theirs:7.1f}"
+                f" {ours_cpu:10.3f} {theirs_cpu:9.3f} {ours_cpu / max(theirs_cpu, 1e-3):7.1f}",
+                flush=True,
+            )
+        for name, (wall, cpu) in measure_trends(url, args.repeat, rollups=True):
+            print(f"{name + ', rollups':45} {wall:9.3f} {cpu:10.3f}", flush=True)
     if args.postgres:
         pg_url, server = copy_to_postgres(url)
         try:
             print(f"{'case, PostgreSQL':45} {'cxkpi s':>9} {'cxkpi cpu':>10}")
-            for name, (wall, cpu) in measure_cxkpi(pg_url, args.repeat):
-                print(
-                    f"{name:45} {wall:9.3f} {cpu:10.3f}  (CPU of this process only: the server's is not counted)",
-                    flush=True,
-                )
+            for rollups in (False, True):
+                for name, (wall, cpu) in measure_cxkpi(pg_url, args.repeat, rollups):
+                    name += ", rollups" if rollups else ""
+                    print(
+                        f"{name:45} {wall:9.3f} {cpu:10.3f}  (CPU of this process only: the server's is not counted)",
+                        flush=True,
+                    )
         finally:
             server.stop()  # type: ignore[attr-defined]
     tmp.cleanup()

@@ -91,8 +91,11 @@ def once_per_run(name: str, read: Callable[[], T]) -> T:
     return memo[name]
 
 
-def _forget_run(*_: Any) -> None:
-    """A commit in this run (an import, saved settings, a new goal) may change what it read: read again."""
+def _forget_run(conn: sa.Connection, *_: Any) -> None:
+    """A commit in this run (an import, saved settings, a new goal) may change what it read: read again —
+    except one that only wrote figures derived from what was read (the daily rollups)."""
+    if conn.get_execution_options().get("cxkpi_derived_only"):
+        return
     memo = _RUN.get()
     if memo is not None:
         memo.clear()

@@ -238,6 +238,7 @@ def ensure(engine: sa.Engine, tz: str, filters: Filters) -> Rollup | None:
         if f"tickets:{tdims}" in have and f"answers:{adims}" in have:
             return Rollup(stamp, tdims, adims)
         with _building, acting_as(SYSTEM), engine.begin() as conn:
+            conn.execution_options(cxkpi_derived_only=True)  # listeners: nothing read before has changed
             stamp = f"{data_version(conn)}|{tz}"  # read again inside the write turn: a load may have landed
             have = _built(conn, stamp)
             if not have:
