@@ -239,8 +239,9 @@ def placeholder_tiles(sections: list[tuple[str, list[str]]], metrics) -> None:
 
 
 def tile(key: str, res, prev, compare_label: str, metrics, benchmarks,
-         spark: go.Figure | None = None, spark_ready: bool = True) -> st.delta_generator.DeltaGenerator:  # fmt: skip
-    """Draw one tile with its sparkline when ready, else a faint band; returns the sparkline's slot."""
+         spark: go.Figure | None = None, spark_ready: bool = True) -> st.delta_generator.DeltaGenerator | None:  # fmt: skip
+    """Draw one tile with its sparkline when ready, else a faint band in a slot it returns (None when drawn:
+    a slot filled at once is two messages to the browser, an empty element and its replacement)."""
     m = metrics.REGISTRY[key]
     label = common.metric_label(key, m.label)
     help_text = t(
@@ -249,7 +250,7 @@ def tile(key: str, res, prev, compare_label: str, metrics, benchmarks,
     with st.container(border=True, key=f"tile_{key}", height="stretch"):  # a row of tiles ends level
         if res.value is None:
             unavailable(key, res, m, label, help_text)
-            return st.empty()
+            return None
         delta, arrow, colour, desc, sig = change_text(res, prev, compare_label, metrics, m.higher_is_better)
         st.metric(
             label, fmt.value(res.value, res.unit), delta, help=help_text,
@@ -283,10 +284,12 @@ def tile(key: str, res, prev, compare_label: str, metrics, benchmarks,
             st.caption(" · ".join(bits))
         if key == "clv":
             clv_notes(res)
-        slot = st.empty()
+        slot = None
         if spark_ready:
-            draw_sparkline(slot, key, spark)
+            if spark is not None:
+                draw_sparkline(st, key, spark)
         else:
+            slot = st.empty()
             sparkline_pending(slot)
         for goal in common.goals_for(key):
             goal_line(goal, res, metrics)
@@ -311,8 +314,9 @@ with common.page("scorecard") as v:
         ]
         # A view not computed yet shows light tiles first, replaced as a whole when both periods are in:
         # never the new period's heading over the old view's numbers, nor a mix of old and new tiles.
-        body = st.empty()
-        if not (common.scorecard_ready(start, end, v) and common.scorecard_ready(cstart, cend, v)):
+        computed = common.scorecard_ready(start, end, v) and common.scorecard_ready(cstart, cend, v)
+        body = st if computed else st.empty()  # a slot only when light tiles go first (one message less)
+        if not computed:
             with body.container():
                 placeholder_tiles(sections, metrics)
         current, previous = common.scorecard_pair(start, end, cstart, cend, v)
