@@ -241,7 +241,7 @@ def placeholder_tiles(sections: list[tuple[str, list[str]]], metrics) -> None:
 def tile(key: str, res, prev, compare_label: str, metrics, benchmarks,
          spark: go.Figure | None = None, spark_ready: bool = True) -> st.delta_generator.DeltaGenerator | None:  # fmt: skip
     """Draw one tile with its sparkline when ready, else a faint band in a slot it returns (None when drawn:
-    a slot filled at once is two messages to the browser, an empty element and its replacement)."""
+    a slot filled at once is two deltas enqueued, an empty element and its replacement)."""
     m = metrics.REGISTRY[key]
     label = common.metric_label(key, m.label)
     help_text = t(
@@ -315,7 +315,7 @@ with common.page("scorecard") as v:
         # A view not computed yet shows light tiles first, replaced as a whole when both periods are in:
         # never the new period's heading over the old view's numbers, nor a mix of old and new tiles.
         computed = common.scorecard_ready(start, end, v) and common.scorecard_ready(cstart, cend, v)
-        body = st if computed else st.empty()  # a slot only when light tiles go first (one message less)
+        body = st if computed else st.empty()  # a slot only when light tiles go first (one delta less)
         if not computed:
             with body.container():
                 placeholder_tiles(sections, metrics)
