@@ -1,15 +1,13 @@
 """pages.common.freeze_long_lived: the server's long-lived objects out of Streamlit's after-run collection.
 
 Streamlit runs a full garbage collection after every script run; app.py freezes what is alive after a run
-that imported modules, so that collection walks only what later runs create. Here gc.collect and gc.freeze
-are replaced by recorders: the test process's own heap is never frozen.
+that left many new tracked objects, so that collection walks only what later runs create. Here the gc
+functions are replaced by recorders: the test process's own heap is never frozen.
 """
 
 from __future__ import annotations
 
 import gc
-import sys
-import types
 
 import pytest
 from streamlit import config as st_config
@@ -22,29 +20,33 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     monkeypatch.setattr(gc, "collect", lambda *a: calls.append("collect") or 0)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
-    monkeypatch.setattr(common, "_modules_when_frozen", 0)  # as in a new server process
+    monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
     monkeypatch.setattr(st_config, "get_option", lambda name: False if name == "global.appTest" else None)
     return calls
 
 
-def test_first_run_collects_then_freezes_and_a_rerun_does_nothing(recorded: list[str]) -> None:
-    common.freeze_long_lived()
-    # garbage collected first, so only live objects are frozen
-    assert recorded == ["collect", "freeze"]
-    common.freeze_long_lived()  # a rerun that imported nothing
-    assert recorded == ["collect", "freeze"]
+def tracked(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
+    """gc.get_objects() answers `n` objects (the ones outside the frozen heap)."""
+    monkeypatch.setattr(gc, "get_objects", lambda *a: [None] * n)
 
 
-def test_a_run_that_imports_a_module_freezes_again(
+def test_a_run_that_left_many_objects_folds_them_into_the_frozen_heap(
     recorded: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    tracked(monkeypatch, common.REFREEZE_ABOVE + 1)  # e.g. a first load: modules, engine, statements
     common.freeze_long_lived()
-    monkeypatch.setitem(sys.modules, "cxkpi_test_new_module", types.ModuleType("cxkpi_test_new_module"))
-    common.freeze_long_lived()  # a page's first visit imported one more module
-    assert recorded == ["collect", "freeze", "collect", "freeze"]
+    # the frozen heap back under collection first, so cyclic garbage among it is freed; then frozen again
+    assert recorded == ["unfreeze", "collect", "freeze"]
+
+
+def test_a_plain_rerun_freezes_nothing(recorded: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    tracked(monkeypatch, common.REFREEZE_ABOVE)  # at the limit: left to Streamlit's own collection
+    common.freeze_long_lived()
+    assert recorded == []
 
 
 def test_nothing_frozen_under_apptest(recorded: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    tracked(monkeypatch, common.REFREEZE_ABOVE * 10)
     monkeypatch.setattr(st_config, "get_option", lambda name: name == "global.appTest")
     common.freeze_long_lived()
     assert recorded == []
