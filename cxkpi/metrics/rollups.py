@@ -259,6 +259,9 @@ def ensure(engine: sa.Engine, tz: str, filters: Filters) -> Rollup | None:
                 conn.execute(
                     sa.insert(rollup_builds).values(stamp=stamp, dims=f"answers:{adims}", built_at=now)
                 )
+            if conn.dialect.name == "postgresql":  # fresh statistics, else the planner guesses a few rows
+                for table in (rollup_ticket_days, rollup_frt, rollup_answers):
+                    conn.exec_driver_sql(f"ANALYZE {table.name}")
         return Rollup(stamp, tdims, adims)
     except (RuntimeError, PermissionError, sa.exc.DBAPIError) as exc:  # StoreBusy is a RuntimeError
         log.debug("rollups not built, reading the fact tables: %s", exc)
