@@ -168,4 +168,8 @@ def test_a_new_load_replaces_the_kept_build(engine: sa.Engine, tmp_path: Path) -
     assert ensure(engine, "UTC", Filters()) is not None  # kept: asking again builds nothing new
     with engine.connect() as conn:
         builds = set(conn.execute(sa.select(rollup_builds.c.dims)).scalars())
-    assert builds == {"frt:", "tickets:", "answers:"}  # FRT's values, the tickets' and the answers' days
+    assert builds == {
+        "frt:",
+        "tickets:",
+        "answers:channel",
+    }  # FRT's values, the tickets' and the answers' days
