@@ -246,6 +246,11 @@ def main() -> None:
     ap.add_argument("--screenshot", help="a PNG of the page after the filter change")
     ap.add_argument("--no-hand", action="store_true", help="skip the hand queries (the page's steps only)")
     ap.add_argument("--reruns", type=int, default=1, help="plain reruns measured one after another (step 5)")
+    ap.add_argument(
+        "--cold-rollups",
+        action="store_true",
+        help="empty the daily rollups first: the first load then builds them, as the first view after a load does",
+    )
     args = ap.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="cxkpi-bench-app-")
@@ -255,6 +260,15 @@ def main() -> None:
         shutil.copy(path, copy)
         path = copy
     print(machine(), flush=True)
+    if args.cold_rollups:
+        from cxkpi.store import make_engine
+        from cxkpi.store.schema import ROLLUPS
+
+        eng = make_engine(f"duckdb:///{path}")
+        with eng.begin() as conn:
+            for table in ROLLUPS:
+                conn.execute(table.delete())
+        eng.dispose()
 
     tiles_months = ["2026-10", "2026-09"]  # the period and its comparison
     hand_rows = {}
