@@ -22,6 +22,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
     monkeypatch.setattr(gc, "unfreeze", lambda: calls.append("unfreeze"))
     monkeypatch.setattr(st_config, "get_option", lambda name: False if name == "global.appTest" else None)
+    monkeypatch.setattr(common, "_FULL_AT", 0)  # no whole collection done yet in this "server"
     return calls
 
 
@@ -37,6 +38,24 @@ def test_a_run_that_left_many_objects_folds_them_into_the_frozen_heap(
     common.freeze_long_lived()
     # the frozen heap back under collection first, so cyclic garbage among it is freed; then frozen again
     assert recorded == ["unfreeze", "collect", "freeze"]
+
+
+def test_a_new_view_walks_only_its_own_objects_until_the_frozen_heap_grew_by_half(
+    recorded: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tracked(monkeypatch, common.REFREEZE_ABOVE + 1)
+    frozen = [250_000]  # after the first load's whole collection
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: frozen[0])
+    common.freeze_long_lived()
+    assert recorded == ["unfreeze", "collect", "freeze"] and common._FULL_AT == 250_000
+    recorded.clear()
+    frozen[0] = 270_000  # a new view's ~20 k objects: 270 k ≤ 250 k × 1.5, so only they are walked
+    common.freeze_long_lived()
+    assert recorded == ["collect", "freeze"]
+    recorded.clear()
+    frozen[0] = 375_001  # grown by more than half since the whole collection: everything once more
+    common.freeze_long_lived()
+    assert recorded == ["unfreeze", "collect", "freeze"] and common._FULL_AT == 375_001
 
 
 def test_a_plain_rerun_freezes_nothing(recorded: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
