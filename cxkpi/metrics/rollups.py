@@ -11,8 +11,8 @@ A build is kept for one data version and time zone (`stamp`) and the filter attr
 (`dims`): channel always (FRT reads per channel; a channel filter is the common one); segment, region and
 plan only in a build made for a view that filters on them, so the unfiltered build stays small (grouping
 10 M tickets by three more text columns costs seconds). FRT's values are kept once per stamp with their
-linked account, which an account filter looks up. Built on first use, in one
-write turn, one INSERT … SELECT … GROUP BY per table; a build for a new stamp replaces the old ones.
+linked account, which an account filter looks up. Built on first use, in one write turn, one INSERT …
+SELECT … GROUP BY per table; a build for a new stamp replaces the old ones.
 Only callers that key their own cache by the data version ask for rollups (the app): `cxkpi scorecard`
 and the other commands read the fact tables, so a row written outside a load is always counted.
 """
@@ -29,6 +29,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from cxkpi.metrics.activity import n_if
 from cxkpi.metrics.base import EXACT, Ctx, eq_text, exact_sum, linked_filter
 from cxkpi.metrics.types import Filters
 from cxkpi.store.schema import (
@@ -284,10 +285,6 @@ def _attrs(dims: str, source: sa.Table) -> tuple[sa.FromClause, list[sa.ColumnEl
     return frm, cols
 
 
-def _n_if(cond: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.func.count(sa.case((cond, 1)))
-
-
 def _build_tickets(conn: sa.Connection, stamp: str, tz: str, dims: str) -> None:
     from cxkpi.metrics.tickets import _hours_to_reply  # the one definition of hours to first reply
 
@@ -314,16 +311,16 @@ def _build_tickets(conn: sa.Connection, stamp: str, tz: str, dims: str) -> None:
         local_day(t.c.solved_at, tz),
         t.c.solved_at.is_not(None),
         solved=sa.func.count(),
-        known=_n_if(known),
-        reopened=_n_if(t.c.reopens >= 1),
+        known=n_if(known),
+        reopened=n_if(t.c.reopens >= 1),
         events=sa.func.coalesce(sa.func.sum(t.c.reopens), 0),
-        aht_n=_n_if(timed),
+        aht_n=n_if(timed),
         aht_total=exact_sum(sa.case((timed, t.c.handle_minutes))),
-        fcr_n=_n_if(replies),
-        fcr_resolved=_n_if(sa.and_(replies, hit)),
-        fcr_reopens_unknown=_n_if(sa.and_(replies, hit, ~known)),
-        fcr_n_known=_n_if(sa.and_(replies, known)),
-        fcr_resolved_known=_n_if(sa.and_(replies, known, hit)),
+        fcr_n=n_if(replies),
+        fcr_resolved=n_if(sa.and_(replies, hit)),
+        fcr_reopens_unknown=n_if(sa.and_(replies, hit, ~known)),
+        fcr_n_known=n_if(sa.and_(replies, known)),
+        fcr_resolved_known=n_if(sa.and_(replies, known, hit)),
     )
     hours = _hours_to_reply(t)
     ok = sa.and_(hours.is_not(None), hours >= 0)
@@ -331,8 +328,8 @@ def _build_tickets(conn: sa.Connection, stamp: str, tz: str, dims: str) -> None:
         local_day(t.c.created_at, tz),
         t.c.created_at.is_not(None),
         created=sa.func.count(),
-        replied=_n_if(ok),
-        negative=_n_if(hours < 0),
+        replied=n_if(ok),
+        negative=n_if(hours < 0),
         total=exact_sum(sa.case((ok, hours))),
     )
     columns = [c.name for c in rollup_ticket_days.c]

@@ -268,7 +268,7 @@ schema_version = sa.Table(
 
 # Derived, not loaded: the ticket and survey figures per day in the workspace zone (cxkpi.metrics.rollups),
 # kept for one data version and time zone (`stamp`) and rebuilt from the fact tables when either changes.
-# `dims` names the filter attributes a build keeps apart ("" = none, "channel", "region,segment"…).
+# `dims` names the filter attributes a build keeps apart ("" = none, "channel", "channel,region"…).
 EXACT_SUM = sa.Numeric(38, 12)  # the metrics' exact sums (cxkpi.metrics.base.EXACT), added again exactly
 
 rollup_builds = sa.Table(
