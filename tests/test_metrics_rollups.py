@@ -173,3 +173,24 @@ def test_a_new_load_replaces_the_kept_build(engine: sa.Engine, tmp_path: Path) -
         "tickets:",
         "answers:channel",
     }  # FRT's values, the tickets' and the answers' days
+
+
+def test_a_channel_filter_matching_two_spellings_takes_the_median_of_both(engine: sa.Engine) -> None:
+    # "Chat" and " chat" are one channel to the filter but two groups in the rollups: under the filter, a month
+    # of one spelling takes that spelling's median, a month of both the median of all its values
+    load(
+        engine,
+        ticket("a1", "2025-04-02 09:00", reply_minutes=60, channel="Chat"),
+        ticket("a2", "2025-04-03 09:00", reply_minutes=180, channel="Chat"),
+        ticket("b1", "2025-05-02 09:00", reply_minutes=60, channel="Chat"),
+        ticket("b2", "2025-05-03 09:00", reply_minutes=120, channel=" chat"),
+        ticket("b3", "2025-05-04 09:00", reply_minutes=600, channel=" chat"),
+        ticket("c1", "2025-05-05 09:00", reply_minutes=30, channel="email"),  # not chat
+    )
+    chat = Filters(channel="chat")
+    fast = trend(engine, "frt", dt.date(2025, 4, 1), dt.date(2025, 5, 31), "month", chat, rollups=True)
+    assert fast[0].result.value == pytest.approx((1 + 3) / 2)  # April: 1 h and 3 h, one spelling
+    assert fast[1].result.value == pytest.approx(2.0)  # May: 1, 2 and 10 h over both spellings
+    assert set(fast[1].result.extra["by_channel"]) == {"Chat", " chat"}
+    plain = trend(engine, "frt", dt.date(2025, 4, 1), dt.date(2025, 5, 31), "month", chat)
+    assert [p.result.to_json() for p in fast] == [p.result.to_json() for p in plain]

@@ -147,14 +147,17 @@ def ticket_figures(
     return sa.select(*sums.c, meds.c.median).select_from(sums.outerjoin(meds, sa.and_(*on)))
 
 
-def _medians(ctx: Ctx, bucket_of: Bucket | None, by_channel: bool) -> sa.Subquery:
+def _medians(ctx: Ctx, bucket_of: Bucket | None, by_channel: bool, name: str = "") -> sa.Subquery | sa.CTE:
+    """FRT's medians per channel (and bucket), or of everything; `name`: as a materialized CTE of that name
+    (read more than once in its statement)."""
     f = rollup_frt.c
     keys: list[sa.ColumnElement[Any]] = [f.channel.label("ch")] if by_channel else []
     if bucket_of is not None:
         keys.append(bucket_of(f.day, dates=True).label("bucket"))
     median = sa.func.percentile_cont(sa.literal_column("0.5")).within_group(f.hours)
     sel = sa.select(*keys, median.label("median")).where(*days_of(ctx, rollup_frt, "tickets"))
-    return (sel.group_by(*keys) if keys else sel).subquery("rollup_medians")
+    sel = sel.group_by(*keys) if keys else sel
+    return sel.cte(name).prefix_with("MATERIALIZED") if name else sel.subquery("rollup_medians")
 
 
 def frt_median(ctx: Ctx) -> sa.ScalarSelect:
@@ -193,16 +196,45 @@ def frt_per_channel(ctx: Ctx, bucket_of: Bucket) -> sa.Subquery:
         sa.func.sum(c.total).label("total"),
     ).group_by(c.bucket)
     sums = sa.union_all(sa.select(*c), overall).subquery("rollup_frt_sums")
-    m_ch, m_all = _medians(ctx, bucket_of, by_channel=True), _medians(ctx, bucket_of, by_channel=False)
+    if not ctx.filters.channel:  # several channels a bucket: each bucket's own median beside the channels'
+        m_ch, m_all = _medians(ctx, bucket_of, by_channel=True), _medians(ctx, bucket_of, by_channel=False)
+        meds = sa.union_all(
+            sa.select(m_ch.c.bucket, m_ch.c.ch, sa.literal_column("0", sa.Integer).label("g"), m_ch.c.median),
+            sa.select(
+                m_all.c.bucket,
+                sa.null().label("ch"),
+                sa.literal_column("1", sa.Integer).label("g"),
+                m_all.c.median,
+            ),
+        ).subquery("rollup_frt_medians")
+        return _with_medians(sums, meds)
+    # Under a channel filter a bucket's values are (nearly always) one channel's, whose median is then the
+    # bucket's: sorted once, not twice (0.25 s instead of 0.34 for twelve months of one channel at 10 M
+    # tickets; without a filter this plan costs more). A bucket of several spellings takes its own median.
+    m_ch = _medians(ctx, bucket_of, by_channel=True, name="rollup_channel_medians")
+    several = sa.select(m_ch.c.bucket).group_by(m_ch.c.bucket).having(sa.func.count() > 1)
+    f = rollup_frt.c
+    value_bucket = bucket_of(f.day, dates=True)
+    median = sa.func.percentile_cont(sa.literal_column("0.5")).within_group(f.hours)
+    m_several = (
+        sa.select(value_bucket.label("bucket"), median.label("median"))
+        .where(*days_of(ctx, rollup_frt, "tickets"), value_bucket.in_(several))
+        .group_by(sa.literal_column("bucket"))
+        .subquery("rollup_several_medians")
+    )
+    g0, g1 = sa.literal_column("0", sa.Integer).label("g"), sa.literal_column("1", sa.Integer).label("g")
     meds = sa.union_all(
-        sa.select(m_ch.c.bucket, m_ch.c.ch, sa.literal_column("0", sa.Integer).label("g"), m_ch.c.median),
-        sa.select(
-            m_all.c.bucket,
-            sa.null().label("ch"),
-            sa.literal_column("1", sa.Integer).label("g"),
-            m_all.c.median,
-        ),  # fmt: skip
+        sa.select(m_ch.c.bucket, m_ch.c.ch, g0, m_ch.c.median),
+        sa.select(m_ch.c.bucket, sa.null().label("ch"), g1, m_ch.c.median).where(
+            m_ch.c.bucket.not_in(several)
+        ),
+        sa.select(m_several.c.bucket, sa.null().label("ch"), g1, m_several.c.median),
     ).subquery("rollup_frt_medians")
+    return _with_medians(sums, meds)
+
+
+def _with_medians(sums: sa.Subquery, meds: sa.Subquery) -> sa.Subquery:
+    """The grouping-sets rows of sums, each with its median (g = 1: the bucket's own)."""
     same_ch = sa.or_(sums.c.ch == meds.c.ch, sa.and_(sums.c.g == 1, meds.c.g == 1))
     on = sa.and_(sums.c.bucket == meds.c.bucket, sums.c.g == meds.c.g, same_ch)
     return sa.select(*sums.c, meds.c.median).select_from(sums.outerjoin(meds, on)).subquery("rollup_frt_per")
