@@ -154,10 +154,13 @@ def _medians(ctx: Ctx, bucket_of: Bucket | None, by_channel: bool, name: str = "
     keys: list[sa.ColumnElement[Any]] = [f.channel.label("ch")] if by_channel else []
     if bucket_of is not None:
         keys.append(bucket_of(f.day, dates=True).label("bucket"))
-    median = sa.func.percentile_cont(sa.literal_column("0.5")).within_group(f.hours)
-    sel = sa.select(*keys, median.label("median")).where(*days_of(ctx, rollup_frt, "tickets"))
+    sel = sa.select(*keys, _median(f.hours).label("median")).where(*days_of(ctx, rollup_frt, "tickets"))
     sel = sel.group_by(*keys) if keys else sel
     return sel.cte(name).prefix_with("MATERIALIZED") if name else sel.subquery("rollup_medians")
+
+
+def _median(col: sa.ColumnElement[Any]) -> sa.ColumnElement[float]:
+    return sa.func.percentile_cont(sa.literal_column("0.5")).within_group(col)
 
 
 def frt_median(ctx: Ctx) -> sa.ScalarSelect:
@@ -196,16 +199,12 @@ def frt_per_channel(ctx: Ctx, bucket_of: Bucket) -> sa.Subquery:
         sa.func.sum(c.total).label("total"),
     ).group_by(c.bucket)
     sums = sa.union_all(sa.select(*c), overall).subquery("rollup_frt_sums")
+    g0, g1 = sa.literal_column("0", sa.Integer).label("g"), sa.literal_column("1", sa.Integer).label("g")
     if not ctx.filters.channel:  # several channels a bucket: each bucket's own median beside the channels'
         m_ch, m_all = _medians(ctx, bucket_of, by_channel=True), _medians(ctx, bucket_of, by_channel=False)
         meds = sa.union_all(
-            sa.select(m_ch.c.bucket, m_ch.c.ch, sa.literal_column("0", sa.Integer).label("g"), m_ch.c.median),
-            sa.select(
-                m_all.c.bucket,
-                sa.null().label("ch"),
-                sa.literal_column("1", sa.Integer).label("g"),
-                m_all.c.median,
-            ),
+            sa.select(m_ch.c.bucket, m_ch.c.ch, g0, m_ch.c.median),
+            sa.select(m_all.c.bucket, sa.null().label("ch"), g1, m_all.c.median),
         ).subquery("rollup_frt_medians")
         return _with_medians(sums, meds)
     # Under a channel filter a bucket's values are (nearly always) one channel's, whose median is then the
@@ -215,14 +214,12 @@ def frt_per_channel(ctx: Ctx, bucket_of: Bucket) -> sa.Subquery:
     several = sa.select(m_ch.c.bucket).group_by(m_ch.c.bucket).having(sa.func.count() > 1)
     f = rollup_frt.c
     value_bucket = bucket_of(f.day, dates=True)
-    median = sa.func.percentile_cont(sa.literal_column("0.5")).within_group(f.hours)
     m_several = (
-        sa.select(value_bucket.label("bucket"), median.label("median"))
+        sa.select(value_bucket.label("bucket"), _median(f.hours).label("median"))
         .where(*days_of(ctx, rollup_frt, "tickets"), value_bucket.in_(several))
         .group_by(sa.literal_column("bucket"))
         .subquery("rollup_several_medians")
     )
-    g0, g1 = sa.literal_column("0", sa.Integer).label("g"), sa.literal_column("1", sa.Integer).label("g")
     meds = sa.union_all(
         sa.select(m_ch.c.bucket, m_ch.c.ch, g0, m_ch.c.median),
         sa.select(m_ch.c.bucket, sa.null().label("ch"), g1, m_ch.c.median).where(
